@@ -1,0 +1,40 @@
+"""Fixtures shared by every tier: data and settings in temporary folders, never the home folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trainer.services.context import TrainerContext, open_context
+from trainer.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+GOOD_ROOT = DATA / "good"
+BAD_ROOT = DATA / "bad"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """No test reads the developer's own settings file or TRAINER_* variables."""
+    config = tmp_path_factory.mktemp("config") / "config.toml"
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    for name in ("TRAINER_LANGUAGE", "TRAINER_DATA_DIR", "TRAINER_CONTENT_ROOTS", "TRAINER_THEME"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def context(data_dir: Path) -> TrainerContext:
+    """A context on an empty data folder with the bundled content."""
+    return open_context(Settings(data_dir=data_dir, language="en"))

@@ -1,0 +1,171 @@
+"""The `trainer` command: validate, user management, demo, settings errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BAD_ROOT, GOOD_ROOT
+from trainer.cli import main
+from trainer.services.demo import DEMO_PASSWORD
+
+
+def test_validate_bundled_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "validate"]) == 0
+    out = capsys.readouterr().out
+    assert "All content is valid" in out
+    assert "Tracks: 3" in out
+
+
+def test_validate_a_good_root_prints_a_summary_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--lang", "zh", "validate", str(GOOD_ROOT)]) == 0
+    out = capsys.readouterr().out
+    assert "所有内容均有效" in out and "单选 1" in out
+
+
+def test_validate_bad_file_exit_1_with_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = BAD_ROOT / "scenarios" / "unreachable.yaml"
+    assert main(["--lang", "en", "--content", str(GOOD_ROOT), "validate", str(bad)]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.strip().splitlines()
+    assert lines == [
+        f'{bad}:12: nodes[orphan].id: node "orphan" cannot be reached from the start',
+        f'{bad}:20: endings[never].id: ending "never" cannot be reached',
+    ]
+    assert "2 problem(s) in 1 file(s)." in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_validate_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["--lang", "en", "validate", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_user_commands(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--lang", "en", "--data", str(data_dir), "user"]
+    monkeypatch.setattr("sys.stdin", _Lines("first-password\n"))
+    assert main([*base, "add", "Li Na", "--role", "learner", "--password-stdin"]) == 1
+    assert "no organisation yet" in capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stdin", _Lines("first-password\n"))
+    assert (
+        main(
+            [
+                *base,
+                "add",
+                "陈静",
+                "--role",
+                "trainer",
+                "--id",
+                "chen",
+                "--organisation",
+                "Galaxy",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
+    monkeypatch.setattr("sys.stdin", _Lines("learner-password\n"))
+    assert (
+        main(
+            [*base, "add", "Li Na", "--role", "learner", "--track", "frontline", "--password-stdin"]
+        )
+        == 0
+    )
+    capsys.readouterr()
+
+    assert main([*base, "list", "--json"]) == 0
+    people = json.loads(capsys.readouterr().out)
+    assert {p["id"]: (p["name"], p["tracks"]) for p in people} == {
+        "chen": ("陈静", []),
+        "li-na": ("Li Na", ["frontline"]),
+    }
+    assert "learner" in next(p for p in people if p["id"] == "li-na")["roles"]
+
+    monkeypatch.setattr("sys.stdin", _Lines("x\n"))
+    assert main([*base, "add", "Short", "--role", "learner", "--password-stdin"]) == 1
+    assert "at least 8 characters" in capsys.readouterr().err
+
+    assert (
+        main([*base, "add", "X", "--role", "learner", "--track", "nope", "--password-stdin"]) == 1
+    )
+    assert "Unknown track(s): nope" in capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stdin", _Lines("another-password\n"))
+    assert main([*base, "passwd", "li-na", "--password-stdin"]) == 0
+    assert main([*base, "remove", "li-na"]) == 0
+    assert main([*base, "remove", "chen"]) == 1
+    assert "only trainer" in capsys.readouterr().err
+    assert main([*base, "list", "--json"]) == 0
+    assert [p["id"] for p in json.loads(capsys.readouterr().out)] == ["chen"]
+
+
+def test_demo_builds_once_and_prints_sign_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "demo"
+    assert main(["--lang", "en", "demo", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f'Everyone\'s password is "{DEMO_PASSWORD}"' in out
+    assert "wang-xiaoming" in out and "王小明" in out
+    assert main(["--lang", "en", "--data", str(folder), "user", "list", "--json"]) == 0
+    people = json.loads(capsys.readouterr().out)
+    roles = [role for person in people for role in person["roles"]]
+    assert roles.count("trainer") >= 1 and roles.count("mentor") >= 2
+    tracks = {track for person in people for track in person["tracks"]}
+    assert tracks == {"new_hire", "frontline", "supervisor"}
+    assert sum("learner" in person["roles"] for person in people) >= 5
+    assert main(["--lang", "en", "demo", "--data", str(folder)]) == 0
+    assert "already exists" in capsys.readouterr().out
+
+
+def test_corrupt_roster_is_one_sentence(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (data_dir / "roster.json").write_text("{oops", encoding="utf-8")
+    assert main(["--lang", "en", "--data", str(data_dir), "user", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"The data file {data_dir / 'roster.json'} is damaged")
+    assert (data_dir / "roster.json").read_text(encoding="utf-8") == "{oops"
+
+
+def test_bad_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('language = "en"\ncolour = "blue"\n', encoding="utf-8")
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    assert main(["--lang", "en", "validate"]) == 1
+    assert capsys.readouterr().err.startswith(f"The settings in {config} are not valid: colour")
+    config.write_text("language = \n", encoding="utf-8")
+    assert main(["--lang", "en", "validate"]) == 1
+    assert capsys.readouterr().err.startswith(f"The settings file {config} is not valid TOML")
+
+
+def test_settings_file_and_environment_and_options_in_rising_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.settings import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'language = "en"\ndata_dir = "{tmp_path / "from-file"}"\n', encoding="utf-8")
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    assert load_settings().language == "en"
+    assert load_settings().data_dir == tmp_path / "from-file"
+    monkeypatch.setenv("TRAINER_LANGUAGE", "zh")
+    assert load_settings().language == "zh"
+    assert load_settings(language="en", data_dir=None).language == "en"
+
+
+class _Lines:
+    """A stand-in for stdin holding some lines."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+
+    def readline(self) -> str:
+        return self.lines.pop(0) if self.lines else ""

@@ -1,0 +1,247 @@
+"""Loading content: the good samples and the bundled content load clean; every bad sample
+gets the problem, at the line, that a trainer would need to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BAD_ROOT, GOOD_ROOT
+from trainer.content import load_library
+from trainer.content.models import LocalizedText
+from trainer.locations import bundled_content_root
+
+
+def test_good_root_loads_without_problems() -> None:
+    library = load_library([GOOD_ROOT])
+    assert library.problems == []
+    assert library.summary()["question_types"] == {
+        "matching": 1,
+        "multiple": 1,
+        "numerical": 1,
+        "short_answer": 1,
+        "single": 1,
+        "true_false": 1,
+    }
+    track = library.track("basics")
+    assert track is not None
+    assert [lesson.id for lesson in track.lessons] == ["hello", "inline"]
+    assert track.assessment.weights.theory == 40
+
+
+def test_bundled_content_is_valid() -> None:
+    library = load_library([bundled_content_root()])
+    assert [problem.render("en") for problem in library.problems] == []
+    assert {"new_hire", "frontline", "supervisor"} <= set(library.tracks)
+    for name in (
+        "greeting",
+        "apology",
+        "empathy",
+        "check",
+        "callback",
+        "closing",
+        "dont_know",
+        "blame",
+        "vague_time",
+    ):
+        assert library.lexicon[name].zh and library.lexicon[name].en, name
+
+
+def test_later_root_overrides_by_id(tmp_path: Path) -> None:
+    (tmp_path / "question_banks").mkdir()
+    (tmp_path / "question_banks" / "mine.yaml").write_text(
+        "id: sample\ntitle: Company bank\ncategories: {general: General}\nquestions:\n"
+        + "".join(
+            f"  - {{id: c-{n}, type: true_false, category: general, stem: S{n}, answer: true}}\n"
+            for n in range(3)
+        ),
+        encoding="utf-8",
+    )
+    library = load_library([GOOD_ROOT, tmp_path])
+    bank = library.bank("sample")
+    assert bank is not None and bank.title.get("en") == "Company bank"
+    assert library.problems == []
+
+
+def test_localized_text_falls_back_to_the_other_language() -> None:
+    text = LocalizedText.model_validate({"zh": "你好"})
+    assert text.get("en") == "你好"
+    assert LocalizedText.model_validate("Hi").get("zh") == "Hi"
+
+
+def test_yaml_12_keeps_no_and_times_as_text(tmp_path: Path) -> None:
+    (tmp_path / "question_banks").mkdir()
+    (tmp_path / "question_banks" / "b.yaml").write_text(
+        "id: b\ntitle: B\ncategories: {general: G}\nquestions:\n"
+        "  - {id: q, type: short_answer, category: general, stem: When?,\n"
+        "     answers: [{text: 24:00}, {text: no, weight: 50}]}\n",
+        encoding="utf-8",
+    )
+    library = load_library([tmp_path])
+    assert library.problems == []
+    bank = library.bank("b")
+    assert bank is not None
+    question = bank.questions[0]
+    assert [answer.text for answer in question.answers] == ["24:00", "no"]  # type: ignore[union-attr]
+
+
+# Every bad sample: (file under tests/data/bad, line, catalog key, part of the location,
+# part of the English message).
+BAD_CASES = [
+    ("question_banks/yaml_syntax.yaml", 7, "yaml_syntax", "", "not valid YAML"),
+    ("question_banks/not_utf8.yaml", 1, "not_utf8", "", "not UTF-8"),
+    (
+        "question_banks/unknown_type.yaml",
+        6,
+        "unknown_question_type",
+        "questions[q-1]",
+        'unknown question type "essay"',
+    ),
+    (
+        "question_banks/two_correct.yaml",
+        10,
+        "single_needs_one",
+        "questions[q-1].options",
+        "exactly one correct option, this one has 2",
+    ),
+    (
+        "question_banks/unknown_category.yaml",
+        13,
+        "unknown_category",
+        "questions[q-2].category",
+        'unknown category "etiquete"',
+    ),
+    (
+        "question_banks/duplicate_question.yaml",
+        11,
+        "duplicate_id",
+        "questions[q-1].id",
+        '"q-1" is used more than once',
+    ),
+    (
+        "question_banks/misspelt_field.yaml",
+        11,
+        "unknown_field",
+        "explanaton",
+        "unknown field `explanaton`",
+    ),
+    ("question_banks/bad_difficulty.yaml", 9, "at_most", "difficulty", "at most 3, found 7"),
+    (
+        "question_banks/missing_stem.yaml",
+        6,
+        "missing",
+        "questions[q-1].stem",
+        "required field `stem` is missing",
+    ),
+    ("question_banks/bad_id.yaml", 1, "bad_id", "id", '"Bad Bank" is not a valid id'),
+    (
+        "tracks/unknown_bank.yaml",
+        12,
+        "unknown_bank",
+        "exam.draw[1].bank",
+        'unknown question bank "nonexistent"',
+    ),
+    (
+        "tracks/draw_too_many.yaml",
+        13,
+        "draw_too_many",
+        "exam.draw[2].count",
+        "asks for 8 questions of sample/general, which holds only 6",
+    ),
+    ("tracks/bad_audience.yaml", 3, "expected_one_of", "audience", "found managers"),
+    ("tracks/weights.yaml", 10, "weights_sum", "assessment.weights", "add up to 100, not 110"),
+    (
+        "tracks/missing_lesson_file.yaml",
+        10,
+        "lesson_file_missing",
+        "body.zh",
+        "lessons/nowhere.zh.md does not exist",
+    ),
+    (
+        "tracks/unknown_scenario.yaml",
+        10,
+        "unknown_scenario",
+        "practice.scenarios[2]",
+        'unknown scenario "no_such_call"',
+    ),
+    ("tracks/duplicate_key.yaml", 4, "yaml_syntax", "", 'duplicate key "title"'),
+    (
+        "scenarios/unknown_goto.yaml",
+        11,
+        "unknown_goto",
+        "nodes[open].options[2].goto",
+        'goes to "nowhere"',
+    ),
+    (
+        "scenarios/unreachable.yaml",
+        12,
+        "node_unreachable",
+        "nodes[orphan]",
+        'node "orphan" cannot be reached',
+    ),
+    (
+        "scenarios/unreachable.yaml",
+        20,
+        "ending_unreachable",
+        "endings[never]",
+        'ending "never" cannot be reached',
+    ),
+    (
+        "scenarios/bad_regex.yaml",
+        10,
+        "bad_regex",
+        "rubric[1].any[1]",
+        'the pattern "sorry(" is not a valid regular expression',
+    ),
+    (
+        "scenarios/bad_regex.yaml",
+        11,
+        "unknown_lexicon",
+        "rubric[2].any[1]",
+        "unknown phrase list @no_such_list",
+    ),
+    ("scenarios/bad_condition.yaml", 15, "condition_incomplete", "next[1].if", "ends too early"),
+    (
+        "scenarios/step_unreachable.yaml",
+        1,
+        "step_unreachable",
+        "scoring.steps.resolve",
+        "step resolve can earn at most 10 of its 25 points",
+    ),
+    ("scenarios/no_way_out.yaml", 7, "no_way_out", "nodes[open]", 'node "open" has no way out'),
+    (
+        "scenarios/unknown_fact.yaml",
+        16,
+        "condition_unknown_name",
+        "next[1].if",
+        'reads "facts.amount"',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "key", "where", "message"),
+    BAD_CASES,
+    ids=[f"{c[0]}:{c[1]}" for c in BAD_CASES],
+)
+def test_bad_sample_reports_line_and_message(
+    name: str, line: int, key: str, where: str, message: str
+) -> None:
+    path = BAD_ROOT / name
+    library = load_library([GOOD_ROOT], [path])
+    found = [p for p in library.problems if p.path == path and p.key == key and p.line == line]
+    assert found, [p.render("en") for p in library.problems]
+    problem = found[0]
+    assert where in problem.where
+    rendered = problem.render("en")
+    assert rendered.startswith(f"{path}:{line}: ")
+    assert message in rendered
+    assert problem.render("zh") != rendered  # the Chinese message exists and differs
+    # the good root stays clean: problems belong to the bad file only
+    assert all(p.path == path for p in library.problems)
+
+
+def test_every_bad_sample_is_covered() -> None:
+    files = {str(path.relative_to(BAD_ROOT)) for path in BAD_ROOT.rglob("*.yaml")}
+    assert files == {case[0] for case in BAD_CASES}

@@ -1,0 +1,82 @@
+"""Mangled content never raises: every damaged file gets problems that name a real line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import GOOD_ROOT
+from trainer.content import load_library
+from trainer.content.loader import content_files
+from trainer.locations import bundled_content_root
+
+SOURCES = [*content_files(GOOD_ROOT), *content_files(bundled_content_root())]
+UNFILLED = re.compile(r"\{[a-z_]+\}")  # a catalog placeholder left unformatted
+JUNK = st.text(alphabet=st.sampled_from(list(":-[]{}#&*!|>'\"%@`, \n\t0aZ中\\")), max_size=12)
+
+
+@st.composite
+def mangled(draw: st.DrawFn) -> tuple[Path, str]:
+    source = draw(st.sampled_from(SOURCES))
+    lines = source.read_text(encoding="utf-8").split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, max(0, len(lines) - 1)))
+        kind = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "junk", "indent", "dedent", "truncate", "swap", "retype"]
+            )
+        )
+        if kind == "delete" and len(lines) > 1:
+            del lines[where]
+        elif kind == "duplicate":
+            lines.insert(where, lines[where])
+        elif kind == "junk":
+            column = draw(st.integers(0, len(lines[where])))
+            lines[where] = lines[where][:column] + draw(JUNK) + lines[where][column:]
+        elif kind == "indent":
+            lines[where] = "  " + lines[where]
+        elif kind == "dedent":
+            lines[where] = lines[where].lstrip()
+        elif kind == "truncate":
+            lines = lines[: where + 1]
+        elif kind == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[where], lines[other] = lines[other], lines[where]
+        elif kind == "retype" and ":" in lines[where]:
+            key, _, _ = lines[where].partition(":")
+            lines[where] = (
+                f"{key}: {draw(st.sampled_from(['[]', '{}', '-1', 'true', '~', '999999', 'x']))}"
+            )
+    return source, "\n".join(lines)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mangled())
+def test_mangled_files_give_clean_problems(case: tuple[Path, str]) -> None:
+    source, text = case
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in ("tracks", "question_banks", "scenarios"):
+            (root / name).mkdir()
+        # the file keeps its neighbours (lesson files, lexicon) so only the mangling differs
+        origin = source.parent.parent
+        for lessons in (origin / "tracks" / "lessons",):
+            if lessons.is_dir():
+                shutil.copytree(lessons, root / "tracks" / "lessons")
+        target = root / source.parent.name / source.name
+        target.write_text(text, encoding="utf-8")
+        library = load_library([GOOD_ROOT, root])
+        line_count = text.count("\n") + 1
+        for problem in library.problems:
+            assert problem.path == target
+            assert 1 <= problem.line <= line_count + 1
+            for lang in ("zh", "en"):
+                message = problem.render(lang)
+                assert message.startswith(f"{target}:{problem.line}: ")
+                assert "Traceback" not in message
+                assert not UNFILLED.search(problem.message(lang)), message

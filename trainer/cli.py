@@ -1,0 +1,312 @@
+"""The `trainer` command: starts the app, or runs one task from the shell.
+
+    trainer [--data DIR] [--content DIR ...] [--lang zh|en] [--demo]    start the app
+    trainer validate [PATH ...]                                         check content
+    trainer user add|list|passwd|unlock|remove                          manage people
+    trainer demo [--data DIR]                                           build the demo
+
+Every message comes from the catalogs in the language of the settings (`--lang`). Errors a
+person can cause end with one sentence and exit status 1 or 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from rich.cells import cell_len
+
+from trainer import __version__, locations
+from trainer.content.loader import content_files, is_content_root, load_library
+from trainer.i18n import Translator
+from trainer.services.accounts import AccountError
+from trainer.services.context import TrainerContext, open_context
+from trainer.services.demo import DEMO_PASSWORD, build_demo
+from trainer.settings import Settings, load_settings, settings_file
+from trainer.storage.files import StorageError
+from trainer.storage.records import ROLES, Person
+
+
+class CommandError(Exception):
+    """Ends a command with one sentence (already translated) and an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainer",
+        description="Customer-service training and certification / 客服培训与认证",
+    )
+    parser.add_argument("--version", action="version", version=f"trainer {__version__}")
+    parser.add_argument("--data", type=Path, help="data folder / 数据文件夹")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        action="append",
+        default=[],
+        help="extra content root, repeatable / 额外的内容根目录，可重复",
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], help="language / 界面语言")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start on the demo organisation (built on first use) / 使用演示机构",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check content files / 校验内容文件")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+
+    demo = commands.add_parser("demo", help="build the demo organisation / 创建演示机构")
+    demo.add_argument("--data", dest="demo_data", type=Path, help="demo data folder")
+
+    user = commands.add_parser("user", help="manage people / 管理人员")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", help="add a person / 添加人员")
+    add.add_argument("name")
+    add.add_argument("--role", dest="roles", action="append", choices=ROLES, required=True)
+    add.add_argument("--track", dest="tracks", action="append", default=[])
+    add.add_argument("--id", dest="person_id")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument("--organisation", help="name the organisation (first person only) / 机构名称")
+    listing = user_commands.add_parser("list", help="list people / 列出人员")
+    listing.add_argument("--json", action="store_true")
+    passwd = user_commands.add_parser("passwd", help="set a password / 设置密码")
+    passwd.add_argument("person_id")
+    passwd.add_argument("--password-stdin", action="store_true")
+    unlock = user_commands.add_parser("unlock", help="lift a sign-in lock / 解除锁定")
+    unlock.add_argument("person_id")
+    remove = user_commands.add_parser("remove", help="remove a person / 删除人员")
+    remove.add_argument("person_id")
+    return parser
+
+
+def _settings(arguments: argparse.Namespace, tr: Translator) -> Settings:
+    data = arguments.data
+    if arguments.demo and data is None:
+        data = locations.default_demo_dir()
+    try:
+        return load_settings(
+            language=arguments.lang, data_dir=data, content_roots=arguments.content
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise CommandError(
+            tr("cli.bad_settings", file=settings_file(), where=where, what=first["msg"])
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise CommandError(
+            tr("cli.bad_settings_toml", file=settings_file(), what=str(error))
+        ) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    tr = Translator(arguments.lang or "zh")
+    try:
+        settings = _settings(arguments, tr)
+        tr = Translator(settings.language)
+        return _dispatch(arguments, settings, tr)
+    except CommandError as error:
+        print(str(error), file=sys.stderr)
+        return error.status
+    except StorageError as error:
+        print(tr(f"storage.{error.key}", **error.values), file=sys.stderr)
+        return 1
+    except AccountError as error:
+        print(tr(f"accounts.{error.key}", **error.values), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
+    if arguments.command == "validate":
+        return validate_command(settings, arguments.paths, tr)
+    if arguments.command == "demo":
+        folder = arguments.demo_data or arguments.data or locations.default_demo_dir()
+        return demo_command(settings, folder, tr)
+    if arguments.command == "user":
+        return user_command(open_context(settings), arguments, tr)
+    return run_app(settings, demo=arguments.demo, tr=tr)
+
+
+def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
+    context = open_context(settings)
+    if demo and context.accounts.needs_setup():
+        build_demo(context.store, context.library)
+        print(tr("cli.demo_built", path=settings.data_dir, password=DEMO_PASSWORD))
+    from trainer.ui.app import make_app  # the UI is imported only when it is used
+
+    make_app(context).run()
+    return 0
+
+
+# ---------------------------------------------------------------- validate
+
+
+def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> int:
+    roots = settings.all_content_roots()
+    given_roots: list[Path] = []
+    given_files: list[Path] = []
+    for path in paths:
+        if is_content_root(path):
+            given_roots.append(path)
+        elif path.is_file():
+            given_files.append(path)
+        elif path.is_dir():
+            raise CommandError(tr("cli.not_a_root", path=path), status=2)
+        else:
+            raise CommandError(tr("cli.no_such_path", path=path), status=2)
+    library = load_library(
+        [*roots, *(root for root in given_roots if root not in roots)], given_files
+    )
+    if paths:
+        wanted = {file.resolve() for root in given_roots for file in content_files(root)}
+        wanted |= {file.resolve() for file in given_files}
+        problems = [
+            p for p in library.problems if p.path.resolve() in wanted or p.path in given_roots
+        ]
+    else:
+        problems = library.problems
+    for problem in sorted(problems, key=lambda p: (str(p.path), p.line)):
+        print(problem.render(settings.language))
+    if problems:
+        files = len({problem.path for problem in problems})
+        print(tr("cli.validate_failed", problems=len(problems), files=files), file=sys.stderr)
+        return 1
+    _print_summary(library.summary(), tr)
+    return 0
+
+
+def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
+    print(tr("cli.validate_ok", files=summary["files"]))
+    print(
+        tr(
+            "cli.summary_tracks",
+            tracks=summary["tracks"],
+            modules=summary["modules"],
+            lessons=summary["lessons"],
+        )
+    )
+    types = ", ".join(
+        f"{tr(f'question_type.{kind}')} {count}"
+        for kind, count in summary["question_types"].items()
+    )
+    print(
+        tr(
+            "cli.summary_questions",
+            banks=summary["banks"],
+            questions=summary["questions"],
+            types=types or "-",
+        )
+    )
+    print(tr("cli.summary_scenarios", scenarios=summary["scenarios"], lexicon=summary["lexicon"]))
+
+
+# ---------------------------------------------------------------- demo
+
+
+def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
+    context = open_context(settings.model_copy(update={"data_dir": folder}))
+    if context.accounts.needs_setup():
+        build_demo(context.store, context.library)
+        print(tr("cli.demo_built", path=folder, password=DEMO_PASSWORD))
+    else:
+        print(tr("cli.demo_exists", path=folder, password=DEMO_PASSWORD))
+    for person in context.accounts.people():
+        print(_person_row(person, tr))
+    print(tr("cli.demo_start", path=folder))
+    return 0
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to `width` terminal columns, counting wide (CJK) characters as two."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def _person_row(person: Person, tr: Translator) -> str:
+    """One line of a people listing: id, name, roles, tracks, in aligned columns."""
+    roles = tr("home.separator").join(tr(f"role.{role}") for role in person.roles)
+    tracks = ", ".join(person.tracks) or "-"
+    return f"{person.id:<16} {_pad(person.name, 16)} {_pad(roles, 26)} {tracks}"
+
+
+# ---------------------------------------------------------------- users
+
+
+def _read_password(from_stdin: bool, tr: Translator) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(tr("cli.password_prompt"))
+    if getpass.getpass(tr("cli.password_again")) != first:
+        raise CommandError(tr("cli.password_mismatch"))
+    return first
+
+
+def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Translator) -> int:
+    accounts = context.accounts
+    action = arguments.user_command
+    if action == "list":
+        people = accounts.people()
+        if arguments.json:
+            rows = [
+                {"id": p.id, "name": p.name, "roles": p.roles, "tracks": p.tracks} for p in people
+            ]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif not people:
+            print(tr("cli.no_people"))
+        else:
+            for person in people:
+                print(_person_row(person, tr))
+        return 0
+    if action == "add":
+        unknown = [track for track in arguments.tracks if context.library.track(track) is None]
+        if unknown:
+            raise CommandError(tr("cli.unknown_tracks", tracks=", ".join(unknown)))
+        first = context.store.organisation() is None
+        if first and not arguments.organisation:
+            raise CommandError(tr("cli.needs_setup"))
+        if first and "trainer" not in arguments.roles:
+            raise CommandError(tr("cli.first_is_trainer"))
+        password = _read_password(arguments.password_stdin, tr)
+        if first:
+            person = accounts.set_up(
+                arguments.organisation, arguments.name, password, arguments.person_id
+            )
+        else:
+            person = accounts.add_person(
+                None,
+                arguments.name,
+                arguments.roles,
+                password,
+                arguments.tracks,
+                arguments.person_id,
+            )
+        print(tr("cli.user_added", name=person.name, id=person.id))
+        return 0
+    if action == "passwd":
+        accounts.person(arguments.person_id)
+        accounts.set_password(
+            None, arguments.person_id, _read_password(arguments.password_stdin, tr)
+        )
+        print(tr("cli.password_set", id=arguments.person_id))
+        return 0
+    if action == "unlock":
+        accounts.unlock(None, arguments.person_id)
+        print(tr("cli.unlocked", id=arguments.person_id))
+        return 0
+    accounts.remove_person(None, arguments.person_id)
+    print(tr("cli.user_removed", id=arguments.person_id))
+    return 0

@@ -1,0 +1,485 @@
+"""Content models: tracks, question banks, scenarios, the shared lexicon and transcripts.
+
+These are the contract of `shared/design/CONTENT.md`: a file written as shown there loads.
+All models are frozen and forbid unknown fields, so a misspelt key is an error rather than a
+silently ignored setting. Checks that need one item only live here as validators; checks
+across items or files (unique ids, unknown references, scenario graph lint) live in
+`trainer.content.lint`, where each problem can point at its own line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from trainer.content.conditions import ConditionError, parse_condition
+
+Language = Literal["zh", "en"]
+Step = Literal["apologize", "listen", "resolve", "follow_up"]
+STEPS: tuple[Step, ...] = ("apologize", "listen", "resolve", "follow_up")
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
+
+
+def content_error(key: str, **values: Any) -> PydanticCustomError:
+    """A validation error whose message is the catalog entry `content.<key>`."""
+    return PydanticCustomError("content", "{key}", {"key": key, **values})
+
+
+class ContentModel(BaseModel):
+    """Base of every content model: frozen, strict about unknown keys."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
+
+
+class LocalizedText(ContentModel):
+    """Text a person reads: a plain string (the same in both languages) or `{zh, en}`."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return {"zh": str(value), "en": str(value)}
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> LocalizedText:
+        if not (self.zh or "").strip() and not (self.en or "").strip():
+            raise content_error("empty_text")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, or in the other language when `lang` has none."""
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or second or ""
+
+    def has(self, lang: str) -> bool:
+        return bool(self.zh if lang == "zh" else self.en)
+
+
+# ---------------------------------------------------------------- tracks
+
+
+class Lesson(ContentModel):
+    id: Id
+    title: LocalizedText
+    body: LocalizedText
+    """Markdown, or the path of a Markdown file relative to the track file's folder."""
+    minutes: int = Field(default=5, ge=1, le=600)
+
+
+class Module(ContentModel):
+    id: Id
+    title: LocalizedText
+    lessons: list[Lesson] = Field(min_length=1)
+
+
+class DrawRule(ContentModel):
+    """Draw `count` questions at random from one category of one bank."""
+
+    bank: Id
+    category: Id
+    count: int = Field(ge=1, le=500)
+
+
+class AttemptPolicy(ContentModel):
+    max: int | None = Field(default=None, ge=1)
+    """How many attempts a learner has; none means no limit."""
+    cooldown_hours: float = Field(default=0, ge=0)
+
+
+class ExamSpec(ContentModel):
+    time_limit_minutes: int = Field(ge=1, le=600)
+    draw: list[DrawRule] = Field(min_length=1)
+    attempts: AttemptPolicy = AttemptPolicy()
+    review: Literal["after_submit", "after_last_attempt", "never"] = "after_submit"
+    counted: Literal["best", "last"] = "best"
+    """Which attempt counts toward the assessment."""
+
+
+class PracticeSpec(ContentModel):
+    scenarios: list[Id] = Field(default_factory=list)
+
+
+class Weights(ContentModel):
+    theory: float = Field(default=40, ge=0, le=100)
+    practical: float = Field(default=60, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _sum_to_100(self) -> Weights:
+        if abs(self.theory + self.practical - 100) > 1e-9:
+            raise content_error("weights_sum", total=f"{self.theory + self.practical:g}")
+        return self
+
+
+class PartMinimum(ContentModel):
+    theory: float = Field(default=0, ge=0, le=100)
+    practical: float = Field(default=0, ge=0, le=100)
+
+
+class AssessmentSpec(ContentModel):
+    weights: Weights = Weights()
+    pass_mark: float = Field(default=60, ge=0, le=100)
+    minimum: PartMinimum = PartMinimum()
+
+
+class Track(ContentModel):
+    id: Id
+    title: LocalizedText
+    audience: Literal["new_hire", "frontline", "supervisor"]
+    description: LocalizedText | None = None
+    modules: list[Module] = Field(min_length=1)
+    exam: ExamSpec | None = None
+    practice: PracticeSpec = PracticeSpec()
+    assessment: AssessmentSpec = AssessmentSpec()
+    requires: list[Id] = Field(default_factory=list)
+    gate: Literal["cleared_for_duty"] | None = None
+    mentorship_days: int = Field(default=0, ge=0, le=365)
+    script_drill: list[Id] = Field(default_factory=list)
+    """Scenarios a new hire must pass before the cleared-for-duty gate opens."""
+    validity_months: int | None = Field(default=None, ge=1, le=120)
+    """How long a certificate of this track stays current; none means it does not expire."""
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+
+# ---------------------------------------------------------------- question banks
+
+
+class Option(ContentModel):
+    text: LocalizedText
+    correct: bool = False
+    weight: float | None = Field(default=None, ge=-100, le=100)
+    """Percent of the question's mark (multiple choice); GIFT's `%50%`."""
+    feedback: LocalizedText | None = None
+
+
+class QuestionBase(ContentModel):
+    id: Id
+    category: Id
+    difficulty: int = Field(default=2, ge=1, le=3)
+    title: str | None = None
+    stem: LocalizedText
+    explanation: LocalizedText | None = None
+    tags: list[str] = Field(default_factory=list)
+    points: float = Field(default=1, gt=0, le=100)
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> SingleChoice:
+        right = sum(option.correct for option in self.options)
+        if right != 1:
+            raise content_error("single_needs_one", found=right, at="options")
+        return self
+
+
+class MultipleChoice(QuestionBase):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=2)
+    shuffle: bool = True
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleChoice:
+        if not any(option.correct or (option.weight or 0) > 0 for option in self.options):
+            raise content_error("multiple_needs_correct", at="options")
+        return self
+
+
+class TrueFalse(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback_true: LocalizedText | None = None
+    feedback_false: LocalizedText | None = None
+
+
+class TextAnswer(ContentModel):
+    text: str = Field(min_length=1)
+    weight: float = Field(default=100, ge=0, le=100)
+    feedback: LocalizedText | None = None
+
+
+class ShortAnswer(QuestionBase):
+    type: Literal["short_answer"]
+    answers: list[TextAnswer] = Field(min_length=1)
+    case_sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _full_answer(self) -> ShortAnswer:
+        if not any(answer.weight == 100 for answer in self.answers):
+            raise content_error("needs_full_answer", at="answers")
+        return self
+
+
+class NumericAnswer(ContentModel):
+    value: float
+    tolerance: float = Field(default=0, ge=0)
+    weight: float = Field(default=100, ge=0, le=100)
+    feedback: LocalizedText | None = None
+
+
+class Numerical(QuestionBase):
+    type: Literal["numerical"]
+    answers: list[NumericAnswer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _full_answer(self) -> Numerical:
+        if not any(answer.weight == 100 for answer in self.answers):
+            raise content_error("needs_full_answer", at="answers")
+        return self
+
+
+class Pair(ContentModel):
+    left: LocalizedText
+    right: LocalizedText
+
+
+class Matching(QuestionBase):
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2)
+    shuffle: bool = True
+
+
+Question = Annotated[
+    SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numerical | Matching,
+    Field(discriminator="type"),
+]
+QUESTION_TYPES = ("single", "multiple", "true_false", "short_answer", "numerical", "matching")
+
+
+class QuestionBank(ContentModel):
+    id: Id
+    title: LocalizedText
+    categories: dict[Id, LocalizedText] = Field(min_length=1)
+    questions: list[Question] = Field(default_factory=list)
+
+    def in_category(self, category: str) -> list[Question]:
+        return [question for question in self.questions if question.category == category]
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+class PhraseList(ContentModel):
+    """Phrases (regular expressions) in each language."""
+
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def patterns(self, lang: str) -> list[str]:
+        return self.zh if lang == "zh" else self.en
+
+
+class Persona(ContentModel):
+    name: LocalizedText
+    profile: LocalizedText | None = None
+
+
+class MoodSpec(ContentModel):
+    start: int = Field(default=50, ge=0, le=100)
+    hangup_at: int = Field(default=0, ge=0, le=100)
+    satisfied_at: int = Field(default=70, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MoodSpec:
+        if not self.hangup_at < self.start:
+            raise content_error(
+                "mood_order", start=self.start, hangup_at=self.hangup_at, at="start"
+            )
+        return self
+
+
+class TimeoutEffect(ContentModel):
+    mood: float = 0
+
+
+class TimerSpec(ContentModel):
+    reply_seconds: int = Field(ge=5, le=3600)
+    on_timeout: TimeoutEffect = TimeoutEffect()
+
+
+class FollowUpSpec(ContentModel):
+    max_hours: float = Field(default=24, gt=0)
+
+
+class ScoringSpec(ContentModel):
+    steps: dict[Step, float] = Field(default_factory=lambda: dict.fromkeys(STEPS, 25.0))
+    order: list[tuple[Step, Step]] = Field(default_factory=list)
+    """Pairs (earlier, later): a step that first appears after its successor earns half."""
+    follow_up: FollowUpSpec = FollowUpSpec()
+    pass_mark: float = Field(default=60, ge=0, le=100)
+    fact_points: float = Field(default=10, ge=0)
+    """Listen points shared among the scenario's facts, earned as each is confirmed back."""
+
+    @field_validator("steps")
+    @classmethod
+    def _positive_weights(cls, steps: dict[Step, float]) -> dict[Step, float]:
+        if any(weight < 0 for weight in steps.values()) or sum(steps.values()) <= 0:
+            raise content_error("step_weights")
+        return steps
+
+
+class RubricLine(ContentModel):
+    """A free-text check: any/all patterns, cancelled by `except`, worth points and mood."""
+
+    step: Step | Literal["standard"]
+    any: list[str] = Field(default_factory=list)
+    all: list[str] = Field(default_factory=list)
+    except_: list[str] = Field(default_factory=list, alias="except")
+    points: float = Field(default=0, ge=-100, le=100)
+    mood: float = Field(default=0, ge=-100, le=100)
+    needs_time: bool = False
+    tip: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _has_patterns(self) -> RubricLine:
+        if not self.any and not self.all:
+            raise content_error("rubric_needs_patterns")
+        return self
+
+    def patterns(self) -> list[str]:
+        return [*self.any, *self.all, *self.except_]
+
+
+class ChoiceOption(ContentModel):
+    text: LocalizedText
+    score: dict[Step, float] = Field(default_factory=dict)
+    mood: float = Field(default=0, ge=-100, le=100)
+    goto: Id
+    feedback: LocalizedText | None = None
+
+
+class Branch(ContentModel):
+    if_: str | None = Field(default=None, alias="if")
+    goto: Id
+
+    @field_validator("if_")
+    @classmethod
+    def _parses(cls, source: str | None) -> str | None:
+        if source is not None:
+            try:
+                parse_condition(source)
+            except ConditionError as error:
+                raise content_error(error.reason, detail=error.detail) from None
+        return source
+
+
+class Node(ContentModel):
+    id: Id
+    customer: LocalizedText
+    input: Literal["free_text", "choice"]
+    options: list[ChoiceOption] = Field(default_factory=list)
+    rubric: list[RubricLine] = Field(default_factory=list)
+    next: list[Branch] = Field(default_factory=list)
+    hint: LocalizedText | None = None
+    model_answer: LocalizedText | None = None
+    """A good reply, shown in the replay where the agent's fell short."""
+
+    @model_validator(mode="after")
+    def _fits_input(self) -> Node:
+        if self.input == "choice":
+            if len(self.options) < 2:
+                raise content_error("choice_needs_options", at="options")
+            if self.rubric or self.next:
+                raise content_error("choice_no_rubric", at="rubric" if self.rubric else "next")
+        elif self.options:
+            raise content_error("free_text_no_options", at="options")
+        return self
+
+
+class Ending(ContentModel):
+    id: Id
+    text: LocalizedText
+
+
+class ScenarioRule(ContentModel):
+    id: Id
+    forbid: list[str] = Field(min_length=1)
+    fatal: bool = False
+    penalty: float = Field(default=0, ge=0, le=100)
+    mood: float = Field(default=0, ge=-100, le=100)
+    better: LocalizedText | None = None
+    """The phrase to use instead, shown as a coaching tip."""
+
+
+class ScriptTurn(ContentModel):
+    """One agent turn of a transcript: free text (`say`) or an option number (`pick`)."""
+
+    say: str | None = None
+    pick: int | None = Field(default=None, ge=1)
+    seconds: float | None = Field(default=None, ge=0)
+    """How long the agent took to reply, when known (the reply timer reads it)."""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ScriptTurn:
+        if (self.say is None) == (self.pick is None):
+            raise content_error("turn_say_or_pick")
+        return self
+
+
+class GoldenExpect(ContentModel):
+    min_total: float | None = None
+    max_total: float | None = None
+    ending: Id | None = None
+    passed: bool | None = None
+    fatal: bool | None = None
+
+
+class GoldenTest(ContentModel):
+    name: str | None = None
+    lang: Language = "zh"
+    turns: list[ScriptTurn] = Field(min_length=1)
+    expect: GoldenExpect
+
+
+class Scenario(ContentModel):
+    id: Id
+    title: LocalizedText
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    company: LocalizedText | None = None
+    brief: LocalizedText
+    persona: Persona
+    facts: dict[str, str] = Field(default_factory=dict)
+    secrets: dict[str, str] = Field(default_factory=dict)
+    mood: MoodSpec = MoodSpec()
+    timer: TimerSpec | None = None
+    scoring: ScoringSpec = ScoringSpec()
+    lexicon: dict[Id, PhraseList] = Field(default_factory=dict)
+    rules: list[ScenarioRule] = Field(default_factory=list)
+    start: Id | None = None
+    """The first node; the first in `nodes` when absent."""
+    nodes: list[Node] = Field(min_length=1)
+    endings: list[Ending] = Field(min_length=1)
+    tests: list[GoldenTest] = Field(default_factory=list)
+
+    @property
+    def start_node(self) -> str:
+        return self.start or self.nodes[0].id
+
+    def node(self, node_id: str) -> Node | None:
+        return next((node for node in self.nodes if node.id == node_id), None)
+
+
+class Transcript(ContentModel):
+    """A run written down: the scenario, the language and the agent's turns."""
+
+    scenario: Id
+    lang: Language = "zh"
+    turns: list[ScriptTurn] = Field(default_factory=list)
+
+
+LEXICON_REFERENCE = re.compile(r"^@([a-z0-9_-]+)$")

@@ -1,0 +1,41 @@
+"""The working context of a run: settings, the data store, content and the services.
+
+The CLI and the app both build one with `open_context`, so they share every rule. Content is
+loaded on first use, not at start-up: the sign-in screen needs none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from trainer.content.loader import ContentLibrary, load_library
+from trainer.services.accounts import Accounts
+from trainer.services.progress import Progress
+from trainer.settings import Settings
+from trainer.storage.repositories import DataStore
+
+
+@dataclass
+class TrainerContext:
+    settings: Settings
+    store: DataStore
+    extra_content_files: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def library(self) -> ContentLibrary:
+        return load_library(self.settings.all_content_roots(), self.extra_content_files)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.store)
+
+    @cached_property
+    def progress(self) -> Progress:
+        return Progress(self.store)
+
+
+def open_context(settings: Settings) -> TrainerContext:
+    """Open the data folder named by `settings` (creating it) and wrap it with the services."""
+    return TrainerContext(settings=settings, store=DataStore(settings.data_dir))

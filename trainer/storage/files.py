@@ -1,0 +1,153 @@
+"""Safe JSON files: locked, written atomically, never silently replaced when corrupt.
+
+A write goes to a temporary file in the same folder, is flushed to disk, and then replaces
+the old file with `os.replace`, so a reader (or a crash) sees the old file or the new one,
+never half of one. Before the replace, the old file is kept as `<name>.bak` (a hard link,
+so it costs no copy): when a file is found corrupt, the error names that last good version.
+A writer killed between creating and renaming its temporary file leaves an orphan; they are
+removed at start-up by `remove_stale_temporaries`, each only while its target's lock is free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+LOCK_TIMEOUT_SECONDS = 15.0
+TEMP_SUFFIX = ".tmp"
+BACKUP_SUFFIX = ".bak"
+
+
+class StorageError(Exception):
+    """A data file cannot be used; the message is one sentence a person can act on."""
+
+    def __init__(self, key: str, path: Path, **values: Any) -> None:
+        super().__init__(f"{key}: {path}")
+        self.key = key
+        self.path = path
+        self.values = {"path": str(path), **values}
+
+
+class CorruptDataError(StorageError):
+    """The file does not parse. Its bytes are left exactly as they are."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        backup = backup_path(path)
+        super().__init__(
+            "corrupt_with_backup" if backup.exists() else "corrupt",
+            path,
+            detail=detail,
+            backup=str(backup),
+        )
+        self.backup = backup if backup.exists() else None
+
+
+class DataLockedError(StorageError):
+    """Another session held the file's lock for longer than we wait."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("locked", path, seconds=f"{LOCK_TIMEOUT_SECONDS:g}")
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def file_lock(path: Path) -> FileLock:
+    """The inter-process lock guarding `path`."""
+    return FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_SECONDS)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Any:
+    try:
+        with file_lock(path):
+            yield
+    except Timeout:
+        raise DataLockedError(path) from None
+
+
+def read_json(path: Path) -> Any:
+    """The parsed content of `path`, None when it does not exist; corrupt files raise."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CorruptDataError(path, str(error)) from None
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder for fsync; replace is durable there
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write `data` to `path` so that no crash can leave it half-written. Call under the lock."""
+    folder = path.parent
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            _keep_backup(path)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(folder)
+
+
+def _keep_backup(path: Path) -> None:
+    backup = backup_path(path)
+    staged = backup.with_name(backup.name + ".new")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(staged)
+    try:
+        os.link(path, staged)
+    except OSError:  # no hard links on this file system: copy instead
+        staged.write_bytes(path.read_bytes())
+    os.replace(staged, backup)
+
+
+def target_of_temporary(temporary: Path) -> Path:
+    """`.roster.json.k3j2.tmp` -> `roster.json` in the same folder."""
+    name = temporary.name.removeprefix(".").removesuffix(TEMP_SUFFIX)
+    return temporary.with_name(name.rsplit(".", 1)[0])
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporary files left by killed writers; returns what was removed."""
+    removed = []
+    for temporary in sorted(folder.rglob(f".*{TEMP_SUFFIX}")):
+        target = target_of_temporary(temporary)
+        lock = FileLock(str(lock_path(target)), timeout=0)
+        try:
+            with lock:
+                temporary.unlink(missing_ok=True)
+                removed.append(temporary)
+        except Timeout:
+            continue  # a live writer owns it
+    return removed

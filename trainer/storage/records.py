@@ -1,0 +1,101 @@
+"""Records: what people do, as pydantic models stored as JSON.
+
+Every record has a string `id` of our own making; TinyDB's numeric document ids are never
+relied on, so records keep their identity across files and across a move to another store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["learner", "mentor", "trainer"]
+ROLES: tuple[Role, ...] = ("learner", "mentor", "trainer")
+
+
+def now() -> dt.datetime:
+    """The current time, aware and in UTC (what every record stores)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id(prefix: str) -> str:
+    """A short random id such as `att-3f9k2m7q1x`; safe in file names."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return f"{prefix}-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Record(BaseModel):
+    """Base of stored records: validated on the way in and out, unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: ClassVar[str]
+    id: str = Field(min_length=1, max_length=80)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Organisation(Record):
+    table: ClassVar[str] = "organisation"
+    id: str = "organisation"
+    name: str = Field(min_length=1, max_length=120)
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class Person(Record):
+    """Someone who signs in: a learner, mentor or trainer (or several at once)."""
+
+    table: ClassVar[str] = "people"
+    id: str = Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=80)
+    roles: list[Role] = Field(min_length=1)
+    tracks: list[str] = Field(default_factory=list)
+    password_hash: str
+    failed_sign_ins: int = 0
+    locked_until: dt.datetime | None = None
+    language: Literal["zh", "en"] | None = None
+    created_at: dt.datetime = Field(default_factory=now)
+    last_sign_in: dt.datetime | None = None
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class AuditEvent(Record):
+    """Who changed what in the roster, and when."""
+
+    table: ClassVar[str] = "audit"
+    at: dt.datetime = Field(default_factory=now)
+    actor: str
+    action: str
+    subject: str
+    detail: str = ""
+
+
+class LessonDone(Record):
+    """A lesson a learner finished; id is `<track>/<lesson>`."""
+
+    table: ClassVar[str] = "lessons_done"
+    track: str
+    lesson: str
+    done_at: dt.datetime = Field(default_factory=now)
+
+
+class ExamAttempt(Record):
+    """One sitting of a track's theory exam, saved after every answer."""
+
+    table: ClassVar[str] = "exam_attempts"
+    track: str
+    seed: int
+    question_ids: list[str]
+    answers: dict[str, Any] = Field(default_factory=dict)
+    flagged: list[str] = Field(default_factory=list)
+    started_at: dt.datetime = Field(default_factory=now)
+    deadline: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    score: float | None = None
+    marks: dict[str, float] = Field(default_factory=dict)
+    practice: bool = False

@@ -1,0 +1,75 @@
+"""The Textual application: routing between screens, global keys, language and theme.
+
+Screens do the work; this class only knows which screen comes first, who is signed in, and
+how to switch language for every screen at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from trainer import __version__
+from trainer.i18n import Translator
+from trainer.services.context import TrainerContext
+from trainer.storage.records import Person
+from trainer.ui.bindings import translate_bindings
+
+
+class TrainerApp(App[None]):
+    """trainer's app. Build it with `make_app`, as the CLI and the tests do."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "trainer"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "toggle_language", "keys.language", priority=True),
+        Binding("ctrl+q", "quit", "keys.quit", priority=True),
+    ]
+
+    def __init__(self, context: TrainerContext, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.context = context
+        self.tr = Translator(context.settings.language)
+        self.user: Person | None = None
+        self.theme = context.settings.theme
+        self.sub_title = __version__
+
+    def on_mount(self) -> None:
+        from trainer.ui.screens import SetupScreen, SignInScreen
+
+        translate_bindings(self, self.tr)
+        self.title = self.context.accounts.organisation_name() or "trainer"
+        if self.context.accounts.needs_setup():
+            self.push_screen(SetupScreen())
+        else:
+            self.push_screen(SignInScreen())
+
+    def signed_in(self, person: Person) -> None:
+        """Called by the sign-in and setup screens: go to the person's home."""
+        from trainer.ui.screens import HomeScreen
+
+        self.user = person
+        self.title = self.context.accounts.organisation_name() or "trainer"
+        if person.language:
+            self.tr = Translator(person.language)
+        self.switch_screen(HomeScreen())
+
+    def sign_out(self) -> None:
+        from trainer.ui.screens import SignInScreen
+
+        self.user = None
+        self.switch_screen(SignInScreen())
+
+    async def action_toggle_language(self) -> None:
+        self.tr = Translator("en" if self.tr.lang == "zh" else "zh")
+        translate_bindings(self, self.tr)
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                await screen.recompose()
+
+
+def make_app(context: TrainerContext) -> TrainerApp:
+    """The one app factory, used by `trainer` and by the tests."""
+    return TrainerApp(context)

@@ -1,0 +1,85 @@
+"""Sign-in: find yourself by typing part of your name, then give your password."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trainer.services.accounts import AccountError
+from trainer.ui.screens.base import TrainerScreen
+
+
+class SignInScreen(TrainerScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_search", "keys.clear_search"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sign-in", classes="card"):
+            yield Static(self.t("signin.title"), classes="card-title")
+            yield Label(self.t("signin.search"))
+            yield Input(id="search", placeholder=self.t("signin.search_hint"))
+            yield OptionList(id="people")
+            yield Label(self.t("signin.password"))
+            yield Input(id="password", password=True, placeholder=self.t("signin.password_hint"))
+            yield Static("", id="error", classes="error")
+            yield Button(self.t("signin.button"), id="sign-in-button", variant="primary")
+        yield Footer()
+
+    def fill(self) -> None:
+        self.show_people("")
+        self.query_one("#search", Input).focus()
+
+    def show_people(self, text: str) -> None:
+        """List the people whose name or id contains `text` (case-insensitive)."""
+        needle = text.strip().lower()
+        people = [
+            person
+            for person in self.context.accounts.people()
+            if needle in person.name.lower() or needle in person.id
+        ]
+        listing = self.query_one("#people", OptionList)
+        listing.clear_options()
+        listing.add_options(
+            Option(f"{person.name}  ({person.id})", id=person.id) for person in people
+        )
+        if people:
+            listing.highlighted = 0
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.show_people(event.value)
+
+    @on(Input.Submitted, "#search")
+    @on(OptionList.OptionSelected, "#people")
+    def to_password(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in-button")
+    def sign_in(self) -> None:
+        listing = self.query_one("#people", OptionList)
+        error = self.query_one("#error", Static)
+        password = self.query_one("#password", Input)
+        if listing.highlighted is None:
+            error.update(self.t("signin.pick_someone"))
+            return
+        person_id = listing.get_option_at_index(listing.highlighted).id or ""
+        try:
+            person = self.context.accounts.sign_in(person_id, password.value)
+        except AccountError as problem:
+            password.value = ""
+            error.update(self.t(f"accounts.{problem.key}", **problem.values))
+            return
+        self.trainer_app.signed_in(person)
+
+    def action_clear_search(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self.query_one("#search", Input).focus()
