@@ -144,6 +144,7 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
     context = open_context(settings)
+    context.store.people()  # a damaged roster is reported here, before the screen takes over
     if demo and context.accounts.needs_setup():
         build_demo(context.store, context.library)
         print(tr("cli.demo_built", path=settings.data_dir, password=DEMO_PASSWORD))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import ProgressBar, Static
 
+from trainer.cli import main
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings
-from trainer.ui.app import TrainerApp, make_app
+from trainer.ui.app import ExplainedError, TrainerApp, make_app
 from trainer.ui.screens import HomeScreen, SetupScreen, SignInScreen
 
 PASSWORD = "correct horse"
@@ -136,3 +138,29 @@ async def test_language_switch_changes_the_screen_and_the_footer(context: Traine
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_a_damaged_record_file_ends_the_app_with_one_sentence(
+    context: TrainerContext,
+) -> None:
+    _org_with_learner(context)
+    damaged = context.store.people_dir / "li-na.json"
+    damaged.write_bytes(b'{"lessons_done": {"1": ')
+    app = make_app(context)
+    with pytest.raises(ExplainedError) as caught:
+        async with app.run_test(size=SIZE) as pilot:
+            await _sign_in(app, pilot, "li-na", PASSWORD)
+    assert str(caught.value).startswith(f"The data file {damaged} is damaged")
+    assert "the last good version is" in str(caught.value)
+    assert app.return_code == 1
+    assert damaged.read_bytes() == b'{"lessons_done": {"1": '
+
+
+def test_a_damaged_roster_stops_the_start_with_one_sentence(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_dir / "roster.json").write_text("[", encoding="utf-8")
+    assert main(["--lang", "en", "--data", str(data_dir)]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"The data file {data_dir / 'roster.json'} is damaged"
+    )

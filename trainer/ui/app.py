@@ -14,8 +14,16 @@ from textual.binding import Binding, BindingType
 from trainer import __version__
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
+from trainer.storage.files import StorageError
 from trainer.storage.records import Person
 from trainer.ui.bindings import translate_bindings
+
+
+class ExplainedError(Exception):
+    """An error whose whole story is one sentence: shown as it is, without a traceback."""
+
+    def __rich__(self) -> str:
+        return str(self)
 
 
 class TrainerApp(App[None]):
@@ -61,6 +69,14 @@ class TrainerApp(App[None]):
 
         self.user = None
         self.switch_screen(SignInScreen())
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app on an unhandled error and prints a traceback, unless the error
+        # can render itself. A damaged or busy data file is the person's to fix, so it ends
+        # the app with the one sentence that says how, in the interface language.
+        if isinstance(error, StorageError):
+            error = ExplainedError(self.tr(f"storage.{error.key}", **error.values))
+        super()._handle_exception(error)
 
     async def action_toggle_language(self) -> None:
         self.tr = Translator("en" if self.tr.lang == "zh" else "zh")
