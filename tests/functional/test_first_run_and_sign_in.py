@@ -5,24 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import ProgressBar, Static
+from textual.widgets import ProgressBar
 
+from tests.functional.helpers import (
+    PASSWORD,
+    SIZE,
+    organisation_with_learner,
+    screen_text,
+    sign_in,
+    type_text,
+)
 from trainer.cli import main
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings
-from trainer.ui.app import ExplainedError, TrainerApp, make_app
+from trainer.ui.app import ExplainedError, make_app
 from trainer.ui.screens import HomeScreen, SetupScreen, SignInScreen
-
-PASSWORD = "correct horse"
-SIZE = (100, 32)
-
-
-def _screen_text(app: TrainerApp) -> str:
-    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
-
-
-async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*text)
 
 
 async def test_first_run_wizard_creates_the_organisation_and_the_first_trainer(
@@ -33,108 +30,87 @@ async def test_first_run_wizard_creates_the_organisation_and_the_first_trainer(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
-        assert "Welcome to trainer" in _screen_text(app)
+        assert "Welcome to trainer" in screen_text(app)
         app.screen.query_one("#organisation").focus()
-        await _type(pilot, "Galaxy Mart")
+        await type_text(pilot, "Galaxy Mart")
         await pilot.press("enter")
-        await _type(pilot, "Chen Jing")
+        await type_text(pilot, "Chen Jing")
         await pilot.press("enter")
-        await _type(pilot, PASSWORD)
+        await type_text(pilot, PASSWORD)
         await pilot.press("enter")
-        await _type(pilot, "different")
+        await type_text(pilot, "different")
         await pilot.press("enter")
         await pilot.pause()
-        assert "The two passwords differ." in _screen_text(app)
+        assert "The two passwords differ." in screen_text(app)
         assert isinstance(app.screen, SetupScreen)
         field = app.screen.query_one("#password-again")
         field.value = ""  # type: ignore[attr-defined]
         field.focus()
-        await _type(pilot, PASSWORD)
+        await type_text(pilot, PASSWORD)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "Welcome, Chen Jing" in _screen_text(app)
+        assert "Welcome, Chen Jing" in screen_text(app)
     # what the wizard wrote is really in the roster
     fresh = open_context(Settings(data_dir=data_dir))
     assert fresh.accounts.organisation_name() == "Galaxy Mart"
     assert fresh.accounts.sign_in(fresh.accounts.people()[0].id, PASSWORD).has_role("trainer")
 
 
-def _org_with_learner(context: TrainerContext) -> None:
-    context.accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
-    trainer = context.accounts.person("chen")
-    learner = context.accounts.add_person(
-        trainer, "李娜", ["learner"], PASSWORD, ["frontline"], "li-na"
-    )
-    track = context.library.track("frontline")
-    assert track is not None
-    context.progress.mark_lesson_done(learner, track, track.lessons[0].id)
-
-
-async def _sign_in(app: TrainerApp, pilot, search: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    assert isinstance(app.screen, SignInScreen)
-    await _type(pilot, search)
-    await pilot.press("enter")
-    await _type(pilot, password)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
 async def test_sign_in_search_wrong_then_right_password(context: TrainerContext) -> None:
-    _org_with_learner(context)
+    organisation_with_learner(context)
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
-        await _sign_in(app, pilot, "李", "wrong password")
+        await sign_in(app, pilot, "李", "wrong password")
         assert isinstance(app.screen, SignInScreen)
-        assert "Wrong password. 4 more wrong tries" in _screen_text(app)
-        await _type(pilot, PASSWORD)
+        assert "Wrong password. 4 more wrong tries" in screen_text(app)
+        await type_text(pilot, PASSWORD)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        text = _screen_text(app)
+        text = screen_text(app)
         assert "Welcome, 李娜 (learner)" in text
         assert "Frontline agent" in text
         assert "Lessons done: 1 of 3" in text
-        bar = app.screen.query_one("#progress-frontline", ProgressBar)
+        bar = app.screen.query_one("#track-frontline ProgressBar", ProgressBar)
         assert (bar.progress, bar.total) == (1, 3)
 
 
 async def test_lockout_after_five_wrong_passwords_survives_a_new_app(
     context: TrainerContext,
 ) -> None:
-    _org_with_learner(context)
+    organisation_with_learner(context)
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
-        await _sign_in(app, pilot, "li-na", "wrong 1")
+        await sign_in(app, pilot, "li-na", "wrong 1")
         for attempt in range(2, 6):
-            await _type(pilot, f"wrong {attempt}")
+            await type_text(pilot, f"wrong {attempt}")
             await pilot.press("enter")
             await pilot.pause()
-        assert "locked for 5 more minute(s)" in _screen_text(app)
+        assert "locked for 5 more minute(s)" in screen_text(app)
     again = make_app(open_context(context.settings))
     async with again.run_test(size=SIZE) as pilot:
-        await _sign_in(again, pilot, "li-na", PASSWORD)
+        await sign_in(again, pilot, "li-na", PASSWORD)
         assert isinstance(again.screen, SignInScreen)
-        assert "this account is locked" in _screen_text(again)
+        assert "this account is locked" in screen_text(again)
 
 
 async def test_language_switch_changes_the_screen_and_the_footer(context: TrainerContext) -> None:
-    _org_with_learner(context)
+    organisation_with_learner(context)
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "Sign in" in _screen_text(app)
+        assert "Sign in" in screen_text(app)
         await pilot.press("f2")
         await pilot.pause()
-        assert "登录" in _screen_text(app) and "Sign in" not in _screen_text(app)
+        assert "登录" in screen_text(app) and "Sign in" not in screen_text(app)
         descriptions = {
             binding.description for _, binding, _, _ in app.screen.active_bindings.values()
         }
         assert "清空搜索" in descriptions and "English" in descriptions
-        await _sign_in(app, pilot, "li", PASSWORD)
-        assert "欢迎，李娜（学员）" in _screen_text(app)
-        assert "已完成课程：1 / 3" in _screen_text(app)
+        await sign_in(app, pilot, "li", PASSWORD)
+        assert "欢迎，李娜（学员）" in screen_text(app)
+        assert "已完成课程：1 / 3" in screen_text(app)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
@@ -143,13 +119,13 @@ async def test_language_switch_changes_the_screen_and_the_footer(context: Traine
 async def test_a_damaged_record_file_ends_the_app_with_one_sentence(
     context: TrainerContext,
 ) -> None:
-    _org_with_learner(context)
+    organisation_with_learner(context)
     damaged = context.store.people_dir / "li-na.json"
     damaged.write_bytes(b'{"lessons_done": {"1": ')
     app = make_app(context)
     with pytest.raises(ExplainedError) as caught:
         async with app.run_test(size=SIZE) as pilot:
-            await _sign_in(app, pilot, "li-na", PASSWORD)
+            await sign_in(app, pilot, "li-na", PASSWORD)
     assert str(caught.value).startswith(f"The data file {damaged} is damaged")
     assert "the last good version is" in str(caught.value)
     assert app.return_code == 1

@@ -27,7 +27,9 @@ def test_chinese_strings_are_chinese() -> None:
     untranslated = [
         key
         for key, text in catalog("zh").items()
-        if not han.search(text) and re.search(r"[a-z]{4,}", text) and not key.startswith("keys.")
+        if not han.search(text)
+        and re.search(r"[a-z]{4,}", re.sub(r"\{\w+\}|trainer", "", text))  # name, placeholders
+        and not key.startswith("keys.")
     ]
     assert untranslated == []
 

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from trainer.content.errors import ContentProblem, Loc
+from trainer.content.errors import ContentProblem, ContentProblemError, Loc
 from trainer.content.models import PhraseList, QuestionBank, Scenario, Track
 from trainer.content.yamlio import YamlDocument, load_yaml
 
@@ -87,6 +87,31 @@ class ContentLibrary:
     def track(self, track_id: str) -> Track | None:
         loaded = self.tracks.get(track_id)
         return loaded.model if loaded else None
+
+    def lesson_markdown(self, track_id: str, lesson_id: str, lang: str) -> str:
+        """A lesson's Markdown in `lang` (the other language when `lang` has none).
+
+        A body that names a `.md` file is read from beside the track file.
+        """
+        from trainer.content.lint import lesson_file
+
+        loaded = self.tracks[track_id]
+        lesson = next(item for item in loaded.model.lessons if item.id == lesson_id)
+        body = lesson.body.get(lang)
+        path = lesson_file(body, loaded.path.parent)
+        if path is None:
+            return body
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problem = ContentProblem(
+                loaded.path,
+                1,
+                f"{track_id}/{lesson_id}",
+                "unreadable",
+                {"detail": f"{path}: {error}"},
+            )
+            raise ContentProblemError([problem]) from None
 
     def bank(self, bank_id: str) -> QuestionBank | None:
         loaded = self.banks.get(bank_id)

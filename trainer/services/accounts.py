@@ -137,8 +137,10 @@ class Accounts:
         name = name.strip()
         if not name:
             raise AccountError("name_empty")
+        if not roles:
+            raise AccountError("no_roles")
         unknown = [role for role in roles if role not in ROLES]
-        if unknown or not roles:
+        if unknown:
             raise AccountError("bad_roles", roles=", ".join(unknown) or "-", known=", ".join(ROLES))
         check_password_rules(password)
         person_id = person_id or self._free_id(name)
@@ -196,6 +198,51 @@ class Accounts:
             raise AccountError("locked", minutes=int(LOCKOUT.total_seconds() // 60))
         left = MAX_FAILED_SIGN_INS - (updated.failed_sign_ins if updated else 0)
         raise AccountError("wrong_password", left=left)
+
+    def update_person(
+        self,
+        actor: Person | None,
+        person_id: str,
+        name: str,
+        roles: Sequence[Role],
+        tracks: Sequence[str],
+    ) -> Person:
+        """Change someone's name, roles and assigned tracks (a trainer's job)."""
+        if actor is not None:
+            require_role(actor, "trainer")
+        name = name.strip()
+        if not name:
+            raise AccountError("name_empty")
+        if not roles:
+            raise AccountError("no_roles")
+        if any(role not in ROLES for role in roles):
+            raise AccountError("bad_roles", roles=", ".join(roles) or "-", known=", ".join(ROLES))
+        current = self.person(person_id)
+        trainers = [p for p in self.store.people() if p.has_role("trainer")]
+        if current.has_role("trainer") and "trainer" not in roles and len(trainers) == 1:
+            raise AccountError("last_trainer")
+        changes = {
+            "name": name,
+            "roles": list(dict.fromkeys(roles)),
+            "tracks": list(dict.fromkeys(tracks)),
+        }
+        changed = self.store.roster.update(
+            Person, person_id, lambda p: p.model_copy(update=changes)
+        )
+        if changed is None:
+            raise AccountError("unknown_person", person=person_id)
+        self._audit(
+            actor.id if actor else "cli", "person.update", person_id, ",".join(changed.roles)
+        )
+        return changed
+
+    def set_preferences(
+        self, actor: Person, language: str | None = None, theme: str | None = None
+    ) -> Person:
+        """Remember someone's own language and theme for their next sign-in."""
+        changes = {key: value for key, value in (("language", language), ("theme", theme)) if value}
+        changed = self.store.roster.update(Person, actor.id, lambda p: p.model_copy(update=changes))
+        return changed or actor
 
     def set_password(self, actor: Person | None, person_id: str, password: str) -> None:
         if actor is not None and actor.id != person_id:

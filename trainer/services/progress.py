@@ -27,6 +27,11 @@ class Progress:
         records.put(record)
         return record
 
+    def next_lesson(self, actor: Person, track: Track) -> str | None:
+        """The first lesson of `track` that `actor` has not finished, in course order."""
+        done = self.lessons_done(actor, actor.id, track.id)
+        return next((lesson.id for lesson in track.lessons if lesson.id not in done), None)
+
     def lessons_done(self, actor: Person, person_id: str, track_id: str | None = None) -> set[str]:
         """Ids of the lessons `person_id` finished (in `track_id` when given)."""
         require_self_or_trainer(actor, person_id)

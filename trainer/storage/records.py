@@ -57,6 +57,7 @@ class Person(Record):
     failed_sign_ins: int = 0
     locked_until: dt.datetime | None = None
     language: Literal["zh", "en"] | None = None
+    theme: str | None = None
     created_at: dt.datetime = Field(default_factory=now)
     last_sign_in: dt.datetime | None = None
 

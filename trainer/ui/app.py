@@ -16,7 +16,8 @@ from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 from trainer.storage.files import StorageError
 from trainer.storage.records import Person
-from trainer.ui.bindings import translate_bindings
+from trainer.ui.bindings import shown_actions, translate_bindings
+from trainer.ui.commands import ScreenActions
 
 
 class ExplainedError(Exception):
@@ -32,9 +33,11 @@ class TrainerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "trainer"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "keys.help"),
         Binding("f2", "toggle_language", "keys.language", priority=True),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
+    COMMANDS = App.COMMANDS | {ScreenActions}
 
     def __init__(self, context: TrainerContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -54,15 +57,50 @@ class TrainerApp(App[None]):
         else:
             self.push_screen(SignInScreen())
 
+    @property
+    def signed_in_person(self) -> Person:
+        """The person signed in; screens past sign-in may rely on there being one."""
+        if self.user is None:
+            raise RuntimeError("nobody is signed in")
+        return self.user
+
     def signed_in(self, person: Person) -> None:
-        """Called by the sign-in and setup screens: go to the person's home."""
+        """Called by the sign-in and setup screens: go to the person's home, as they left it."""
         from trainer.ui.screens import HomeScreen
 
         self.user = person
         self.title = self.context.accounts.organisation_name() or "trainer"
-        if person.language:
+        if person.language and person.language != self.tr.lang:
             self.tr = Translator(person.language)
+            translate_bindings(self, self.tr)
+        if person.theme and person.theme in self.available_themes:
+            self.theme = person.theme
         self.switch_screen(HomeScreen())
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme picked (from the command palette) for the person signed in."""
+        if self.user is not None and self.user.theme != theme:
+            self.user = self.context.accounts.set_preferences(self.user, theme=theme)
+
+    def action_help(self) -> None:
+        from trainer.ui.dialogs import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            return
+        keys = {shown.key: shown.description for shown in shown_actions(self.screen, self)}
+        keys.setdefault("ctrl+p", self.tr("keys.palette"))
+        self.push_screen(HelpDialog(self.tr, list(keys.items()), self._about()))
+
+    def action_about(self) -> None:
+        from trainer.ui.dialogs import AboutDialog
+
+        self.push_screen(AboutDialog(self.tr, *self._about()))
+
+    def _about(self) -> tuple[str, str]:
+        settings = self.context.settings
+        roots = "\n  ".join(str(root) for root in settings.all_content_roots())
+        where = self.tr("about.where", data=settings.data_dir, roots=roots)
+        return __version__, where
 
     def sign_out(self) -> None:
         from trainer.ui.screens import SignInScreen
@@ -81,6 +119,8 @@ class TrainerApp(App[None]):
     async def action_toggle_language(self) -> None:
         self.tr = Translator("en" if self.tr.lang == "zh" else "zh")
         translate_bindings(self, self.tr)
+        if self.user is not None:
+            self.user = self.context.accounts.set_preferences(self.user, language=self.tr.lang)
         for screen in self.screen_stack:
             if screen.is_mounted:
                 await screen.recompose()

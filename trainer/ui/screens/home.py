@@ -1,26 +1,66 @@
-"""Home after signing in: the person's tracks and progress, and the trainer's content view."""
+"""Home after signing in: the learner's tracks and next step, the trainer's content and people."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, ListItem, ListView, ProgressBar, Static
 
+from trainer.content.models import Lesson, Track
+from trainer.storage.records import Person
 from trainer.ui.screens.base import TrainerScreen
+
+
+class TrackItem(ListItem):
+    """A track on the home screen: its title, lessons done and a progress bar."""
+
+    def __init__(
+        self, track_id: str, title: str, progress_text: str, done: int, total: int
+    ) -> None:
+        super().__init__(id=f"track-{track_id}")
+        self.track_id = track_id
+        self.title_text = title
+        self.progress_text = progress_text
+        self.done = done
+        self.total = total
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text, classes="track-title")
+        yield Static(self.progress_text, classes="muted")
+        yield ProgressBar(total=self.total, show_eta=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).update(progress=self.done)
 
 
 class HomeScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_step", "keys.next_step"),
+        Binding("p", "people", "keys.people"),
+        Binding("v", "problems", "keys.problems"),
         Binding("o", "sign_out", "keys.sign_out"),
     ]
 
+    _resumed_before = False
+
+    @property
+    def person(self) -> Person:
+        return self.trainer_app.signed_in_person
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys this person's roles can use."""
+        if action == "next_step":
+            return self.person.has_role("learner")
+        if action in ("people", "problems"):
+            return self.person.has_role("trainer")
+        return True
+
     def compose(self) -> ComposeResult:
-        person = self.trainer_app.user
-        assert person is not None, "home needs someone signed in"
-        lang = self.trainer_app.tr.lang
+        person = self.person
         roles = self.t("home.separator").join(self.t(f"role.{role}") for role in person.roles)
         yield Header()
         with VerticalScroll(id="home"):
@@ -28,57 +68,102 @@ class HomeScreen(TrainerScreen):
                 self.t("home.welcome", name=person.name, roles=roles), classes="card-title"
             )
             if person.has_role("learner"):
-                yield Static(self.t("home.your_tracks"), classes="section-title")
-                if not person.tracks:
-                    yield Static(self.t("home.no_tracks"), classes="muted")
-                library = self.context.library
-                done = self.context.progress.lessons_done(person, person.id)
-                for track_id in person.tracks:
-                    track = library.track(track_id)
-                    if track is None:
-                        yield Static(self.t("home.track_missing", track=track_id), classes="error")
-                        continue
-                    finished = sum(lesson.id in done for lesson in track.lessons)
-                    with Vertical(classes="card track"):
-                        yield Static(track.title.get(lang), classes="track-title")
-                        yield Static(
-                            self.t("home.lessons_done", done=finished, total=len(track.lessons)),
-                            classes="muted",
-                        )
-                        yield ProgressBar(
-                            total=len(track.lessons), show_eta=False, id=f"progress-{track.id}"
-                        )
+                yield from self._learner_part(person)
             if person.has_role("trainer"):
-                summary = self.context.library.summary()
-                problems = len(self.context.library.problems)
-                yield Static(self.t("home.content"), classes="section-title")
-                yield Static(
-                    self.t(
-                        "home.content_summary",
-                        tracks=summary["tracks"],
-                        lessons=summary["lessons"],
-                        questions=summary["questions"],
-                        scenarios=summary["scenarios"],
-                    )
-                )
-                yield Static(
-                    self.t("home.content_problems", count=problems)
-                    if problems
-                    else self.t("home.content_ok"),
-                    classes="error" if problems else "ok",
-                )
+                yield from self._trainer_part()
         yield Footer()
 
-    def fill(self) -> None:
-        person = self.trainer_app.user
-        if person is None or not person.has_role("learner"):
+    def _learner_part(self, person: Person) -> ComposeResult:
+        lang = self.trainer_app.tr.lang
+        yield Static(self.t("home.your_tracks"), classes="section-title")
+        yield Static("", id="next-step", classes="next-step")
+        if not person.tracks:
+            yield Static(self.t("home.no_tracks"), classes="muted")
             return
         done = self.context.progress.lessons_done(person, person.id)
+        items = []
         for track_id in person.tracks:
             track = self.context.library.track(track_id)
-            if track is not None:
-                bar = self.query_one(f"#progress-{track.id}", ProgressBar)
-                bar.update(progress=sum(lesson.id in done for lesson in track.lessons))
+            if track is None:
+                yield Static(self.t("home.track_missing", track=track_id), classes="error")
+                continue
+            finished = sum(lesson.id in done for lesson in track.lessons)
+            text = self.t("home.lessons_done", done=finished, total=len(track.lessons))
+            items.append(
+                TrackItem(track.id, track.title.get(lang), text, finished, len(track.lessons))
+            )
+        yield ListView(*items, id="tracks")
+
+    def _trainer_part(self) -> ComposeResult:
+        library = self.context.library
+        summary = library.summary()
+        problems = len(library.problems)
+        yield Static(self.t("home.content"), classes="section-title")
+        yield Static(self.t("home.content_summary", **summary))
+        if problems:
+            yield Static(self.t("home.content_problems", count=problems), classes="error")
+        else:
+            yield Static(self.t("home.content_ok"), classes="ok")
+        yield Static(self.t("home.people", count=len(self.context.accounts.people())))
+
+    def fill(self) -> None:
+        if not self.person.has_role("learner"):
+            return
+        step = self._next_step()
+        lang = self.trainer_app.tr.lang
+        text = (
+            self.t(
+                "home.next_lesson", lesson=step[1].title.get(lang), track=step[0].title.get(lang)
+            )
+            if step
+            else self.t("home.nothing_next")
+        )
+        self.query_one("#next-step", Static).update(text)
+        if self.query("#tracks"):
+            self.query_one("#tracks", ListView).focus()
+
+    def on_screen_resume(self) -> None:
+        if self._resumed_before:  # back from a track or lesson: lessons may have been finished
+            self.call_later(self.recompose)
+        self._resumed_before = True
+
+    def _next_step(self) -> tuple[Track, Lesson] | None:
+        for track_id in self.person.tracks:
+            track = self.context.library.track(track_id)
+            if track is None:
+                continue
+            lesson_id = self.context.progress.next_lesson(self.person, track)
+            if lesson_id is not None:
+                lesson = next(lesson for lesson in track.lessons if lesson.id == lesson_id)
+                return track, lesson
+        return None
+
+    @on(ListView.Selected, "#tracks")
+    def open_track(self, event: ListView.Selected) -> None:
+        from trainer.ui.screens.track import TrackScreen
+
+        if isinstance(event.item, TrackItem):
+            self.app.push_screen(TrackScreen(event.item.track_id))
+
+    def action_next_step(self) -> None:
+        from trainer.ui.screens.lesson import LessonScreen
+
+        step = self._next_step()
+        if step is None:
+            self.notify(self.t("home.nothing_next"))
+            return
+        track, lesson = step
+        self.app.push_screen(LessonScreen(track.id, lesson.id))
+
+    def action_people(self) -> None:
+        from trainer.ui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen())
+
+    def action_problems(self) -> None:
+        from trainer.ui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen())
 
     def action_sign_out(self) -> None:
         self.trainer_app.sign_out()

@@ -1,0 +1,125 @@
+"""Add or edit a person: name, id and password (when adding), roles, assigned tracks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, SelectionList, Static
+
+from trainer.i18n import Translator
+from trainer.storage.records import ROLES, Person, Role
+from trainer.ui.bindings import translate_bindings
+
+
+@dataclass(frozen=True)
+class PersonForm:
+    """What the dialog collected."""
+
+    name: str
+    person_id: str
+    password: str
+    roles: list[Role]
+    tracks: list[str]
+
+
+class PersonDialog(ModalScreen[bool]):
+    """`submit` checks and saves the form and returns an error sentence, or None when done."""
+
+    DEFAULT_CSS = """
+    PersonDialog { align: center middle; }
+    PersonDialog > VerticalScroll {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 1 2;
+    }
+    PersonDialog SelectionList { height: auto; max-height: 8; margin-bottom: 1; }
+    PersonDialog #person-error { color: $error; height: auto; }
+    PersonDialog Horizontal { height: auto; }
+    PersonDialog Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "keys.cancel")]
+
+    def __init__(
+        self,
+        tr: Translator,
+        tracks: list[tuple[str, str]],
+        submit: Callable[[PersonForm], str | None],
+        person: Person | None = None,
+    ) -> None:
+        super().__init__()
+        self.tr = tr
+        self.tracks = tracks
+        self.submit = submit
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        tr, person = self.tr, self.person
+        with VerticalScroll():
+            yield Static(
+                tr("people.edit_title" if person else "people.add_title"), classes="card-title"
+            )
+            yield Label(tr("people.name"))
+            yield Input(person.name if person else "", id="person-name")
+            if person is None:
+                yield Label(tr("people.id"))
+                yield Input(id="person-id", placeholder=tr("people.id_hint"))
+                yield Label(tr("people.password"))
+                yield Input(id="person-password", password=True)
+            yield Label(tr("people.roles"))
+            yield SelectionList[str](
+                *(
+                    (tr(f"role.{role}"), role, bool(person and role in person.roles))
+                    for role in ROLES
+                ),
+                id="person-roles",
+            )
+            yield Label(tr("people.tracks"))
+            yield SelectionList[str](
+                *(
+                    (title, track_id, bool(person and track_id in person.tracks))
+                    for track_id, title in self.tracks
+                ),
+                id="person-tracks",
+            )
+            yield Static("", id="person-error")
+            with Horizontal():
+                yield Button(tr("dialog.save"), id="save", variant="primary")
+                yield Button(tr("dialog.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.tr)
+        self.query_one("#person-name", Input).focus()
+
+    def _value(self, selector: str) -> str:
+        found = self.query(selector)
+        return found.first(Input).value if found else ""
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def save(self) -> None:
+        form = PersonForm(
+            name=self._value("#person-name"),
+            person_id=self._value("#person-id"),
+            password=self._value("#person-password"),
+            roles=[
+                role
+                for role in ROLES
+                if role in self.query_one("#person-roles", SelectionList).selected
+            ],
+            tracks=list(self.query_one("#person-tracks", SelectionList).selected),
+        )
+        error = self.submit(form)
+        if error:
+            self.query_one("#person-error", Static).update(error)
+        else:
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,90 @@
+"""One track: its modules and lessons, with done marks and minutes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from trainer.content.models import Track
+from trainer.ui.screens.base import TrainerScreen
+
+DONE_MARK, TODO_MARK = "✓", "·"
+
+
+class TrackScreen(TrainerScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back"),
+        Binding("n", "next_lesson", "keys.next_lesson"),
+    ]
+
+    def __init__(self, track_id: str) -> None:
+        super().__init__()
+        self.track_id = track_id
+
+    @property
+    def track(self) -> Track:
+        track = self.context.library.track(self.track_id)
+        assert track is not None, f"track {self.track_id} was checked before opening"
+        return track
+
+    def compose(self) -> ComposeResult:
+        track, lang = self.track, self.trainer_app.tr.lang
+        yield Header()
+        with VerticalScroll(id="track"):
+            yield Static(track.title.get(lang), classes="card-title")
+            if track.description is not None:
+                yield Static(track.description.get(lang), classes="muted")
+            yield Static("", id="track-progress-text")
+            yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
+            yield OptionList(id="lessons")
+        yield Footer()
+
+    def fill(self) -> None:
+        track, lang = self.track, self.trainer_app.tr.lang
+        person = self.trainer_app.signed_in_person
+        done = self.context.progress.lessons_done(person, person.id, track.id)
+        listing = self.query_one("#lessons", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for module in track.modules:
+            listing.add_option(Option(f"[b]{module.title.get(lang)}[/b]", disabled=True))
+            for lesson in module.lessons:
+                mark = DONE_MARK if lesson.id in done else TODO_MARK
+                minutes = self.t("track.minutes", minutes=lesson.minutes)
+                listing.add_option(
+                    Option(f"  {mark} {lesson.title.get(lang)}  [dim]{minutes}[/dim]", id=lesson.id)
+                )
+        finished = sum(lesson.id in done for lesson in track.lessons)
+        self.query_one("#track-progress-text", Static).update(
+            self.t("home.lessons_done", done=finished, total=len(track.lessons))
+        )
+        self.query_one("#track-progress", ProgressBar).update(progress=finished)
+        listing.highlighted = highlighted if highlighted is not None else 1
+        listing.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.query("#lessons"):
+            self.fill()  # a lesson may have been finished in the meantime
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def open_lesson(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(event.option.id)
+
+    def _open(self, lesson_id: str) -> None:
+        from trainer.ui.screens.lesson import LessonScreen
+
+        self.app.push_screen(LessonScreen(self.track_id, lesson_id))
+
+    def action_next_lesson(self) -> None:
+        lesson_id = self.context.progress.next_lesson(self.trainer_app.signed_in_person, self.track)
+        if lesson_id is None:
+            self.notify(self.t("track.all_done"))
+        else:
+            self._open(lesson_id)
