@@ -1,10 +1,6 @@
 """trainer: train and certify customer-service agents in the terminal."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("trainer")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0+checkout"
+# The one place the version is written; hatchling reads it from here for the package.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -5,6 +5,9 @@
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
+Modules a command does not need (the UI, the content models) are imported inside the
+commands that use them, so every command, and the app's start, stays quick.
+
 Every message comes from the catalogs in the language of the settings (`--lang`). Errors a
 person can cause end with one sentence and exit status 1 or 2, never a traceback.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import shlex
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -24,11 +28,9 @@ from pydantic import ValidationError
 from rich.cells import cell_len
 
 from trainer import __version__, locations
-from trainer.content.loader import content_files, is_content_root, load_library
 from trainer.i18n import Translator
 from trainer.services.accounts import AccountError
 from trainer.services.context import TrainerContext, open_context
-from trainer.services.demo import DEMO_PASSWORD, build_demo
 from trainer.settings import Settings, load_settings, settings_file
 from trainer.storage.files import StorageError
 from trainer.storage.records import ROLES, Person
@@ -63,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="start on the demo organisation (built on first use) / 使用演示机构",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
+    )
+    serve.add_argument("--port", type=int, default=8000)
 
     validate = commands.add_parser("validate", help="check content files / 校验内容文件")
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
@@ -137,20 +145,46 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "demo":
         folder = arguments.demo_data or arguments.data or locations.default_demo_dir()
         return demo_command(settings, folder, tr)
+    if arguments.command == "serve":
+        return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
         return user_command(open_context(settings), arguments, tr)
     return run_app(settings, demo=arguments.demo, tr=tr)
 
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
+    from trainer.services.demo import DEMO_PASSWORD, build_demo
+
     context = open_context(settings)
     context.store.people()  # a damaged roster is reported here, before the screen takes over
     if demo and context.accounts.needs_setup():
         build_demo(context.store, context.library)
         print(tr("cli.demo_built", path=settings.data_dir, password=DEMO_PASSWORD))
-    from trainer.ui.app import make_app  # the UI is imported only when it is used
+    from trainer.ui.app import make_app
 
     make_app(context).run()
+    return 0
+
+
+def serve_command(settings: Settings, host: str, port: int, tr: Translator) -> int:
+    """Serve the app with textual-serve: each browser tab runs `trainer` on this host, on the
+    same data folder, so a team shares one place; people still sign in one by one."""
+    from textual_serve.server import Server
+
+    open_context(settings).store.people()  # report a damaged roster now, not in each tab
+    command = [
+        sys.executable,
+        "-m",
+        "trainer",
+        "--data",
+        str(settings.data_dir),
+        "--lang",
+        settings.language,
+    ]
+    for root in settings.content_roots:
+        command += ["--content", str(root)]
+    print(tr("cli.serving", url=f"http://{host}:{port}", data=settings.data_dir), flush=True)
+    Server(shlex.join(command), host=host, port=port, title="trainer").serve()
     return 0
 
 
@@ -158,6 +192,8 @@ def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
 
 
 def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> int:
+    from trainer.content.loader import content_files, is_content_root, load_library
+
     roots = settings.all_content_roots()
     given_roots: list[Path] = []
     given_files: list[Path] = []
@@ -220,6 +256,8 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
 
 
 def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
+    from trainer.services.demo import DEMO_PASSWORD, build_demo
+
     context = open_context(settings.model_copy(update={"data_dir": folder}))
     if context.accounts.needs_setup():
         build_demo(context.store, context.library)

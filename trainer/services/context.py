@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trainer.content.loader import ContentLibrary, load_library
 from trainer.services.accounts import Accounts
 from trainer.services.progress import Progress
 from trainer.settings import Settings
 from trainer.storage.repositories import DataStore
+
+if TYPE_CHECKING:
+    from trainer.content.loader import ContentLibrary
 
 
 @dataclass
@@ -25,6 +28,10 @@ class TrainerContext:
 
     @cached_property
     def library(self) -> ContentLibrary:
+        # imported here: the models and the YAML reader cost a third of start-up, and the
+        # sign-in screen needs neither
+        from trainer.content.loader import load_library
+
         return load_library(self.settings.all_content_roots(), self.extra_content_files)
 
     @cached_property

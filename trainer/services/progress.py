@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from trainer.content.models import Track
 from trainer.services.access import AccessDenied, require_self_or_trainer
 from trainer.storage.records import LessonDone, Person
 from trainer.storage.repositories import DataStore
+
+if TYPE_CHECKING:
+    from trainer.content.models import Track
 
 
 @dataclass

@@ -48,14 +48,12 @@ class TrainerApp(App[None]):
         self.sub_title = __version__
 
     def on_mount(self) -> None:
-        from trainer.ui.screens import SetupScreen, SignInScreen
+        from trainer.ui.screens.setup import SetupScreen
+        from trainer.ui.screens.sign_in import SignInScreen
 
         translate_bindings(self, self.tr)
         self.title = self.context.accounts.organisation_name() or "trainer"
-        if self.context.accounts.needs_setup():
-            self.push_screen(SetupScreen())
-        else:
-            self.push_screen(SignInScreen())
+        self.push_screen(SetupScreen() if self.context.accounts.needs_setup() else SignInScreen())
 
     @property
     def signed_in_person(self) -> Person:
@@ -66,7 +64,7 @@ class TrainerApp(App[None]):
 
     def signed_in(self, person: Person) -> None:
         """Called by the sign-in and setup screens: go to the person's home, as they left it."""
-        from trainer.ui.screens import HomeScreen
+        from trainer.ui.screens.home import HomeScreen
 
         self.user = person
         self.title = self.context.accounts.organisation_name() or "trainer"
@@ -103,7 +101,7 @@ class TrainerApp(App[None]):
         return __version__, where
 
     def sign_out(self) -> None:
-        from trainer.ui.screens import SignInScreen
+        from trainer.ui.screens.sign_in import SignInScreen
 
         self.user = None
         self.switch_screen(SignInScreen())

@@ -1,12 +1,23 @@
-"""The app's screens, one per file."""
+"""The app's screens, one per file.
 
-from trainer.ui.screens.home import HomeScreen
-from trainer.ui.screens.lesson import LessonScreen
-from trainer.ui.screens.people import PeopleScreen
-from trainer.ui.screens.problems import ProblemsScreen
-from trainer.ui.screens.setup import SetupScreen
-from trainer.ui.screens.sign_in import SignInScreen
-from trainer.ui.screens.track import TrackScreen
+Names are re-exported lazily (PEP 562): importing one screen does not import them all, which
+keeps the start, and its sign-in screen, quick.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_MODULES = {
+    "HomeScreen": "home",
+    "LessonScreen": "lesson",
+    "PeopleScreen": "people",
+    "ProblemsScreen": "problems",
+    "SetupScreen": "setup",
+    "SignInScreen": "sign_in",
+    "TrackScreen": "track",
+}
 
 __all__ = [
     "HomeScreen",
@@ -17,3 +28,18 @@ __all__ = [
     "SignInScreen",
     "TrackScreen",
 ]
+
+if TYPE_CHECKING:
+    from trainer.ui.screens.home import HomeScreen
+    from trainer.ui.screens.lesson import LessonScreen
+    from trainer.ui.screens.people import PeopleScreen
+    from trainer.ui.screens.problems import ProblemsScreen
+    from trainer.ui.screens.setup import SetupScreen
+    from trainer.ui.screens.sign_in import SignInScreen
+    from trainer.ui.screens.track import TrackScreen
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(name)
+    return getattr(import_module(f"trainer.ui.screens.{_MODULES[name]}"), name)

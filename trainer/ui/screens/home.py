@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,9 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, ListItem, ListView, ProgressBar, Static
 
-from trainer.content.models import Lesson, Track
 from trainer.storage.records import Person
 from trainer.ui.screens.base import TrainerScreen
+
+if TYPE_CHECKING:
+    from trainer.content.models import Lesson, Track
 
 
 class TrackItem(ListItem):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Markdown, Static
 
-from trainer.content.models import Lesson, Track
 from trainer.ui.screens.base import TrainerScreen
+
+if TYPE_CHECKING:
+    from trainer.content.models import Lesson, Track
 
 
 class LessonScreen(TrainerScreen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,8 +11,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from trainer.content.models import Track
 from trainer.ui.screens.base import TrainerScreen
+
+if TYPE_CHECKING:
+    from trainer.content.models import Track
 
 DONE_MARK, TODO_MARK = "✓", "·"
 
