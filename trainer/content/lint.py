@@ -111,12 +111,11 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                     bank=rule.bank,
                     category=rule.category,
                 )
-    for field_name in ("scenarios",):
-        for k, scenario_id in enumerate(track.practice.scenarios):
-            if scenario_id not in library.scenarios:
-                yield _problem(
-                    document, ("practice", field_name, k), "unknown_scenario", scenario=scenario_id
-                )
+    for k, scenario_id in enumerate(track.practice.scenarios):
+        if scenario_id not in library.scenarios:
+            yield _problem(
+                document, ("practice", "scenarios", k), "unknown_scenario", scenario=scenario_id
+            )
     for k, scenario_id in enumerate(track.script_drill):
         if scenario_id not in library.scenarios:
             yield _problem(document, ("script_drill", k), "unknown_scenario", scenario=scenario_id)
@@ -158,20 +157,8 @@ def _lint_lesson_body(
             continue
         path = lesson_file(value, folder)
         if path is not None and not path.is_file():
-            at = (*loc, lang) if isinstance(document_value(document, loc), dict) else loc
+            at = (*loc, lang) if isinstance(document.value_at(loc), dict) else loc
             yield _problem(document, at, "lesson_file_missing", file=value)
-
-
-def document_value(document: YamlDocument, loc: Loc) -> object:
-    node: object = document.data
-    for part in loc:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 # ---------------------------------------------------------------- patterns

@@ -49,6 +49,16 @@ class YamlDocument:
                 break
         return found
 
+    def value_at(self, loc: Loc) -> Any:
+        """The value `loc` names, or None when the file has none there."""
+        prefix = self.existing_prefix(loc)
+        if len(prefix) != len(loc):
+            return None
+        node = self.data
+        for part in prefix:
+            node = node[part]
+        return node
+
     def describe(self, loc: Loc) -> str:
         """A readable location: `questions[fc-003].options[2]`, list items named by id."""
         text, node = "", self.data

@@ -121,9 +121,7 @@ class Accounts:
         """Add someone. `actor` None is the operator at the host's command line."""
         if actor is not None:
             require_role(actor, "trainer")
-        return self._create(
-            name, roles, password, tracks, person_id, actor=actor.id if actor else "cli"
-        )
+        return self._create(name, roles, password, tracks, person_id, actor=_actor_id(actor))
 
     def _create(
         self,
@@ -231,9 +229,7 @@ class Accounts:
         )
         if changed is None:
             raise AccountError("unknown_person", person=person_id)
-        self._audit(
-            actor.id if actor else "cli", "person.update", person_id, ",".join(changed.roles)
-        )
+        self._audit(_actor_id(actor), "person.update", person_id, ",".join(changed.roles))
         return changed
 
     def set_preferences(
@@ -258,7 +254,7 @@ class Accounts:
         )
         if changed is None:
             raise AccountError("unknown_person", person=person_id)
-        self._audit(actor.id if actor else "cli", "person.password", person_id)
+        self._audit(_actor_id(actor), "person.password", person_id)
 
     def unlock(self, actor: Person | None, person_id: str) -> None:
         if actor is not None:
@@ -270,7 +266,7 @@ class Accounts:
         )
         if changed is None:
             raise AccountError("unknown_person", person=person_id)
-        self._audit(actor.id if actor else "cli", "person.unlock", person_id)
+        self._audit(_actor_id(actor), "person.unlock", person_id)
 
     def remove_person(self, actor: Person | None, person_id: str) -> None:
         """Remove someone from the roster. Their record file stays, for the audit trail."""
@@ -283,12 +279,17 @@ class Accounts:
         if person.has_role("trainer") and len(trainers) == 1:
             raise AccountError("last_trainer")
         self.store.roster.delete(Person, person_id)
-        self._audit(actor.id if actor else "cli", "person.remove", person_id)
+        self._audit(_actor_id(actor), "person.remove", person_id)
 
     def _audit(self, actor: str, action: str, subject: str, detail: str = "") -> None:
         self.store.roster.insert(
             AuditEvent(id=new_id("evt"), actor=actor, action=action, subject=subject, detail=detail)
         )
+
+
+def _actor_id(actor: Person | None) -> str:
+    """Who to name in the audit log: the person, or `cli` for the host's command line."""
+    return actor.id if actor else "cli"
 
 
 def _count_failure(person: Person, moment: dt.datetime) -> Person:
