@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import shlex
 import sys
 import tomllib
@@ -65,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="start on the demo organisation (built on first use) / 使用演示机构",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    exam = commands.add_parser("exam", help="theory exams / 理论考试")
+    exam_commands = exam.add_subparsers(dest="exam_command", metavar="ACTION", required=True)
+    preview = exam_commands.add_parser("preview", help="the paper a seed draws / 预览试卷")
+    preview.add_argument("track")
+    preview.add_argument("--seed", type=int, default=0)
+    preview.add_argument("--json", action="store_true")
 
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
@@ -137,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from failing at exit
+        return 0
 
 
 def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
@@ -145,6 +156,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "demo":
         folder = arguments.demo_data or arguments.data or locations.default_demo_dir()
         return demo_command(settings, folder, tr)
+    if arguments.command == "exam":
+        return exam_preview_command(settings, arguments.track, arguments.seed, arguments.json, tr)
     if arguments.command == "serve":
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
@@ -186,6 +199,63 @@ def serve_command(settings: Settings, host: str, port: int, tr: Translator) -> i
     print(tr("cli.serving", url=f"http://{host}:{port}", data=settings.data_dir), flush=True)
     Server(shlex.join(command), host=host, port=port, title="trainer").serve()
     return 0
+
+
+def exam_preview_command(
+    settings: Settings, track_id: str, seed: int, as_json: bool, tr: Translator
+) -> int:
+    """Print the paper `seed` draws for a track, with the right answers marked."""
+    from trainer.services.exams import ExamError, draw_paper
+
+    library = open_context(settings).library
+    track = library.track(track_id)
+    if track is None:
+        raise CommandError(tr("cli.unknown_tracks", tracks=track_id))
+    try:
+        paper = draw_paper(library, track, seed)
+    except ExamError as error:
+        raise CommandError(tr(f"exams.{error.key}", **error.values)) from None
+    if as_json:
+        print(
+            json.dumps({"track": track_id, "seed": seed, "questions": [item.key for item in paper]})
+        )
+        return 0
+    lang = settings.language
+    print(tr("cli.preview_title", track=track.title.get(lang), seed=seed, count=len(paper)))
+    for number, item in enumerate(paper, start=1):
+        question = item.question
+        kind = tr(f"question_type.{question.type}")
+        print(f"\n{number}. [{item.key}] ({kind}) {question.stem.get(lang)}")
+        for line in _answer_lines(item.question, item.order, lang):
+            print(f"   {line}")
+    return 0
+
+
+def _answer_lines(question: Any, order: list[int], lang: str) -> list[str]:
+    """A question's options in paper order, right ones marked, for a trainer's preview."""
+    kind = question.type
+    if kind in ("single", "multiple"):
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        lines = []
+        for shown, index in enumerate(order):
+            option = question.options[index]
+            lines.append(
+                f"{'*' if option.correct else ' '} {letters[shown]}. {option.text.get(lang)}"
+            )
+        return lines
+    if kind == "true_false":
+        return [f"* {question.answer}"]
+    if kind == "short_answer":
+        return [f"* {answer.text} ({answer.weight:g}%)" for answer in question.answers]
+    if kind == "numerical":
+        return [
+            f"* {answer.value:g} ± {answer.tolerance:g} ({answer.weight:g}%)"
+            for answer in question.answers
+        ]
+    return [
+        f"{question.pairs[index].left.get(lang)}  →  {question.pairs[index].right.get(lang)}"
+        for index in range(len(question.pairs))
+    ]
 
 
 # ---------------------------------------------------------------- validate

@@ -169,3 +169,25 @@ class _Lines:
 
     def readline(self) -> str:
         return self.lines.pop(0) if self.lines else ""
+
+
+def test_exam_preview_json_is_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["exam", "preview", "frontline", "--seed", "42", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["exam", "preview", "frontline", "--seed", "42", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert first["seed"] == 42 and first["track"] == "frontline"
+    assert len(first["questions"]) == 8 and len(set(first["questions"])) == 8
+    assert all(key.startswith("frontline_core:fc-") for key in first["questions"])
+
+
+def test_exam_preview_text_marks_right_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "zh", "exam", "preview", "new_hire", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("新员工入职培训：种子 1 抽出的试卷（共 5 题")
+    assert "* " in out
+
+
+def test_exam_preview_unknown_track(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "exam", "preview", "nope"]) == 1
+    assert "Unknown track(s): nope" in capsys.readouterr().err

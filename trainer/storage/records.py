@@ -92,7 +92,12 @@ class ExamAttempt(Record):
     track: str
     seed: int
     question_ids: list[str]
+    """Keys `bank:question` in the order of the paper."""
+    layout: dict[str, list[int]] = Field(default_factory=dict)
+    """Per question, the order its options (or, for matching, its right-hand items) appear in."""
     answers: dict[str, Any] = Field(default_factory=dict)
+    position: int = 0
+    """The question the learner was at, so a resumed attempt opens there."""
     flagged: list[str] = Field(default_factory=list)
     started_at: dt.datetime = Field(default_factory=now)
     deadline: dt.datetime | None = None
