@@ -18,6 +18,7 @@ from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
     from trainer.content.loader import ContentLibrary
+    from trainer.services.exams import Exams
 
 
 @dataclass
@@ -33,6 +34,12 @@ class TrainerContext:
         from trainer.content.loader import load_library
 
         return load_library(self.settings.all_content_roots(), self.extra_content_files)
+
+    @cached_property
+    def exams(self) -> Exams:
+        from trainer.services.exams import Exams
+
+        return Exams(self.store, self.library)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -1,7 +1,17 @@
 """Modal dialogs, one per file."""
 
+from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
 from trainer.ui.dialogs.password import PasswordDialog
 from trainer.ui.dialogs.person import PersonDialog, PersonForm
+from trainer.ui.dialogs.question_list import QuestionListDialog
 
-__all__ = ["AboutDialog", "HelpDialog", "PasswordDialog", "PersonDialog", "PersonForm"]
+__all__ = [
+    "AboutDialog",
+    "ConfirmDialog",
+    "HelpDialog",
+    "PasswordDialog",
+    "PersonDialog",
+    "PersonForm",
+    "QuestionListDialog",
+]

@@ -10,6 +10,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "ExamIntroScreen": "exam_intro",
+    "ExamResultScreen": "exam_result",
+    "ExamReviewScreen": "exam_review",
+    "ExamScreen": "exam",
     "HomeScreen": "home",
     "LessonScreen": "lesson",
     "PeopleScreen": "people",
@@ -20,6 +24,10 @@ _MODULES = {
 }
 
 __all__ = [
+    "ExamIntroScreen",
+    "ExamResultScreen",
+    "ExamReviewScreen",
+    "ExamScreen",
     "HomeScreen",
     "LessonScreen",
     "PeopleScreen",
@@ -30,6 +38,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from trainer.ui.screens.exam import ExamScreen
+    from trainer.ui.screens.exam_intro import ExamIntroScreen
+    from trainer.ui.screens.exam_result import ExamResultScreen
+    from trainer.ui.screens.exam_review import ExamReviewScreen
     from trainer.ui.screens.home import HomeScreen
     from trainer.ui.screens.lesson import LessonScreen
     from trainer.ui.screens.people import PeopleScreen

@@ -23,6 +23,7 @@ class TrackScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("n", "next_lesson", "keys.next_lesson"),
+        Binding("e", "exam", "keys.exam"),
     ]
 
     def __init__(self, track_id: str) -> None:
@@ -44,6 +45,7 @@ class TrackScreen(TrainerScreen):
                 yield Static(track.description.get(lang), classes="muted")
             yield Static("", id="track-progress-text")
             yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
+            yield Static("", id="track-exam")
             yield OptionList(id="lessons")
         yield Footer()
 
@@ -67,8 +69,26 @@ class TrackScreen(TrainerScreen):
             self.t("home.lessons_done", done=finished, total=len(track.lessons))
         )
         self.query_one("#track-progress", ProgressBar).update(progress=finished)
+        self.query_one("#track-exam", Static).update(self._exam_line())
         listing.highlighted = highlighted if highlighted is not None else 1
         listing.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "exam":
+            return self.track.exam is not None
+        return True
+
+    def _exam_line(self) -> str:
+        if self.track.exam is None:
+            return ""
+        status = self.context.exams.status(self.trainer_app.signed_in_person, self.track_id)
+        best = f"{status.best_score:g}" if status.best_score is not None else "-"
+        return self.t("track.exam_line", best=best, used=status.attempts_used)
+
+    def action_exam(self) -> None:
+        from trainer.ui.screens.exam_intro import ExamIntroScreen
+
+        self.app.push_screen(ExamIntroScreen(self.track_id))
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and self.query("#lessons"):
