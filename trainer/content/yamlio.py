@@ -1,23 +1,60 @@
 """YAML reading that remembers where every value came from.
 
-ruamel.yaml reads YAML 1.2 (so `no` and `24:00` stay strings) and keeps the line of every
-mapping key and sequence item. `load_yaml` returns plain Python data plus a map from each
-value's path, e.g. `("questions", 3, "options")`, to its 1-based line, which turns a
-pydantic error's `loc` into a line number.
+Files are read with libyaml (PyYAML's C parser, many times faster than a pure-Python one on
+a large bank) into nodes that carry their line, then turned into plain Python data here,
+with YAML 1.2 core-schema scalars: `no`, `on` and `24:00` stay strings, only `true`/`false`
+are booleans. `load_yaml` returns the data plus a map from each value's path, e.g.
+`("questions", 3, "options")`, to its 1-based line, which turns a pydantic error's `loc`
+into a line number. Duplicate keys are errors, not silently the last one wins.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trainer.content.errors import ContentProblem, Loc
+
+try:
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: same results, slower
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Yaml12Loader(_BaseLoader):  # type: ignore[misc]
+    """libyaml's parser with the YAML 1.2 core schema's implicit types."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_CORE_SCHEMA = [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", [*"~nN", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+]
+for _tag, _pattern, _first in _CORE_SCHEMA:
+    _Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+class _StructureError(Exception):
+    """A node this reader will not turn into data (a duplicate key, a recursive alias)."""
+
+    def __init__(self, line: int, detail: str) -> None:
+        super().__init__(detail)
+        self.line = line
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -83,40 +120,56 @@ def _has_child(node: Any, part: str | int) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    if isinstance(node, CommentedMap):
+def _scalar(node: ScalarNode) -> Any:
+    value, tag = node.value, node.tag
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        if value.startswith(("0o", "0x")):
+            return int(value[2:], 8 if value[1] == "o" else 16)
+        return int(value)
+    if tag == "tag:yaml.org,2002:float":
+        lowered = value.lower().lstrip("+")
+        if lowered in (".inf", "-.inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(value)
+    return value  # str, and any explicit tag we do not interpret (e.g. !!timestamp) as text
+
+
+def _plain(node: Node, loc: Loc, lines: dict[Loc, int], active: set[int]) -> Any:
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if id(node) in active:
+        raise _StructureError(node.start_mark.line + 1, "an alias refers to itself")
+    active.add(id(node))
+    try:
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                child_loc = (*loc, index)
+                lines[child_loc] = child.start_mark.line + 1
+                items.append(_plain(child, child_loc, lines, active))
+            return items
+        assert isinstance(node, MappingNode)
         result: dict[Any, Any] = {}
-        for key, value in node.items():
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise _StructureError(line, "a key must be a plain value, not a list or mapping")
+            key = _scalar(key_node)
+            key = key if isinstance(key, str | int) else str(key)
+            if key in result:
+                raise _StructureError(line, f'found duplicate key "{key}"')
             child_loc = (*loc, key)
-            lines[child_loc] = node.lc.key(key)[0] + 1
-            result[key if isinstance(key, str | int) else str(key)] = _plain(
-                value, child_loc, lines
-            )
+            lines[child_loc] = line
+            result[key] = _plain(value_node, child_loc, lines, active)
         return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child_loc = (*loc, index)
-            lines[child_loc] = node.lc.item(index)[0] + 1
-            items.append(_plain(value, child_loc, lines))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, dt.date):
-        return node.isoformat()
-    return node
-
-
-def _reader() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
+    finally:
+        active.discard(id(node))
 
 
 def load_yaml(path: Path) -> YamlDocument | ContentProblem:
@@ -133,8 +186,10 @@ def load_yaml(path: Path) -> YamlDocument | ContentProblem:
 def parse_yaml(path: Path, text: str) -> YamlDocument | ContentProblem:
     """Parse YAML `text` said to come from `path`."""
     try:
-        raw = _reader().load(text)
-    except MarkedYAMLError as error:
+        root = yaml.compose(text, Loader=_Yaml12Loader)
+        lines: dict[Loc, int] = {(): 1}
+        data = None if root is None else _plain(root, (), lines, set())
+    except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # At the end of the file (an unclosed bracket), the opening is the useful place.
         if mark is not None and error.context_mark is not None and mark.line >= text.count("\n"):
@@ -142,7 +197,10 @@ def parse_yaml(path: Path, text: str) -> YamlDocument | ContentProblem:
         line = mark.line + 1 if mark is not None else 1
         detail = " ".join(part for part in (error.context, error.problem) if part)
         return ContentProblem(path, line, "", "yaml_syntax", {"detail": detail})
-    except YAMLError as error:
+    except yaml.YAMLError as error:
         return ContentProblem(path, 1, "", "yaml_syntax", {"detail": str(error)})
-    lines: dict[Loc, int] = {(): 1}
-    return YamlDocument(path, _plain(raw, (), lines), lines)
+    except _StructureError as error:
+        return ContentProblem(path, error.line, "", "yaml_syntax", {"detail": error.detail})
+    except RecursionError:
+        return ContentProblem(path, 1, "", "yaml_syntax", {"detail": "nested too deeply"})
+    return YamlDocument(path, data, lines)
