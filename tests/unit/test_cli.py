@@ -124,6 +124,16 @@ def test_demo_builds_once_and_prints_sign_in(
     assert main(["--lang", "en", "demo", "--data", str(folder)]) == 0
     assert "already exists" in capsys.readouterr().out
 
+    # the demo's exam sittings were made through the exam service, scores and all
+    from trainer.services.context import open_context
+    from trainer.settings import Settings
+
+    context = open_context(Settings(data_dir=folder))
+    trainer = context.accounts.person("chen-jing")
+    assert context.exams.counted_score(trainer, "zhao-lei", "frontline") == 100.0
+    assert len(context.exams.attempts(trainer, "zhao-lei", "frontline")) == 2
+    assert context.exams.counted_score(trainer, "sun-yue", "frontline") == 37.5
+
 
 def test_corrupt_roster_is_one_sentence(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (data_dir / "roster.json").write_text("{oops", encoding="utf-8")

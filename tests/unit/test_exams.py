@@ -9,11 +9,11 @@ import pytest
 
 from tests.conftest import GOOD_ROOT
 from trainer.content import load_library
-from trainer.content.models import MultipleChoice, SingleChoice
 from trainer.locations import bundled_content_root
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
 from trainer.services.exams import ExamError, Exams, draw_paper
+from trainer.services.marking import right_answer_value
 from trainer.storage import DataStore
 from trainer.storage.records import ExamAttempt, Person
 
@@ -39,20 +39,7 @@ def setting(data_dir: Path, good_library):  # type: ignore[no-untyped-def]
 
 def _answer_all_right(exams: Exams, learner: Person, attempt: ExamAttempt, at: dt.datetime) -> None:
     for item in exams.paper(attempt):
-        question = item.question
-        if isinstance(question, SingleChoice):
-            answer: object = next(i for i, o in enumerate(question.options) if o.correct)
-        elif isinstance(question, MultipleChoice):
-            answer = [i for i, o in enumerate(question.options) if o.correct]
-        elif question.type == "true_false":
-            answer = question.answer
-        elif question.type == "short_answer":
-            answer = question.answers[0].text
-        elif question.type == "numerical":
-            answer = question.answers[0].value
-        else:
-            answer = {str(i): i for i in range(len(question.pairs))}
-        exams.answer(learner, attempt.id, item.key, answer, at=at)
+        exams.answer(learner, attempt.id, item.key, right_answer_value(item.question), at=at)
 
 
 def test_same_seed_same_paper_and_blueprint_counts() -> None:

@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
 from trainer.services.accounts import Accounts
+from trainer.services.exams import Exams
+from trainer.services.marking import right_answer_value
 from trainer.services.progress import Progress
-from trainer.storage.records import Role
+from trainer.storage.records import Person, Role, now
 from trainer.storage.repositories import DataStore
 
 DEMO_PASSWORD = "training"
@@ -41,6 +44,33 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 
+# Exam sittings of the demo: (person, track, share of questions answered right, days ago).
+DEMO_EXAMS: tuple[tuple[str, str, float, int], ...] = (
+    ("zhao-lei", "frontline", 0.5, 6),
+    ("zhao-lei", "frontline", 1.0, 2),
+    ("sun-yue", "frontline", 0.4, 1),
+    ("zhou-qiang", "supervisor", 0.8, 3),
+)
+
+
+def _sit_exam(
+    exams: Exams, person: Person, track_id: str, share_right: float, days_ago: int
+) -> None:
+    """Sit a whole exam as a learner would: answer (some of) it right, then submit."""
+    start = now() - dt.timedelta(days=days_ago)
+    attempt = exams.start(person, track_id, at=start, seed=days_ago * 101)
+    paper = exams.paper(attempt)
+    for number, item in enumerate(paper[: round(len(paper) * share_right)]):
+        exams.answer(
+            person,
+            attempt.id,
+            item.key,
+            right_answer_value(item.question),
+            at=start + dt.timedelta(minutes=number + 1),
+        )
+    exams.submit(person, attempt.id, at=start + dt.timedelta(minutes=len(paper) + 2))
+
+
 def build_demo(store: DataStore, library: ContentLibrary) -> list[DemoPerson]:
     """Fill an empty data folder with the demo organisation; returns who was created."""
     accounts, progress = Accounts(store), Progress(store)
@@ -55,4 +85,8 @@ def build_demo(store: DataStore, library: ContentLibrary) -> list[DemoPerson]:
             assert track is not None
             for lesson in track.lessons[: demo.lessons_done]:
                 progress.mark_lesson_done(person, track, lesson.id)
+    exams = Exams(store, library)
+    for person_id, track_id, share_right, days_ago in DEMO_EXAMS:
+        if library.track(track_id) is not None:
+            _sit_exam(exams, accounts.person(person_id), track_id, share_right, days_ago)
     return list(DEMO_PEOPLE)

@@ -35,6 +35,21 @@ from trainer.content.models import (
 )
 
 
+def right_answer_value(question: Question) -> Any:
+    """An answer, in stored form, that earns full marks (for demos, previews and tests)."""
+    if isinstance(question, SingleChoice):
+        return next(index for index, option in enumerate(question.options) if option.correct)
+    if isinstance(question, MultipleChoice):
+        return [index for index, option in enumerate(question.options) if option.correct]
+    if isinstance(question, TrueFalse):
+        return question.answer
+    if isinstance(question, ShortAnswer):
+        return next(item.text for item in question.answers if item.weight == 100)
+    if isinstance(question, Numerical):
+        return next(item.value for item in question.answers if item.weight == 100)
+    return {str(index): index for index in range(len(question.pairs))}
+
+
 def mark(question: Question, answer: Any) -> float:
     """The fraction of `question`'s points that `answer` earns; an unanswered one earns 0."""
     if answer is None:
