@@ -91,6 +91,14 @@ class HomeScreen(TrainerScreen):
                 continue
             finished = sum(lesson.id in done for lesson in track.lessons)
             text = self.t("home.lessons_done", done=finished, total=len(track.lessons))
+            if track.exam is not None:
+                best = self.context.exams.status(person, track.id).best_score
+                exam = (
+                    self.t("home.exam_best", score=f"{best:g}")
+                    if best is not None
+                    else self.t("home.exam_none")
+                )
+                text = f"{text} · {exam}"
             items.append(
                 TrackItem(track.id, track.title.get(lang), text, finished, len(track.lessons))
             )
