@@ -29,11 +29,10 @@ from pydantic import ValidationError
 from rich.cells import cell_len
 
 from trainer import __version__, locations
+from trainer.errors import TrainerError
 from trainer.i18n import Translator
-from trainer.services.accounts import AccountError
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings, load_settings, settings_file
-from trainer.storage.files import StorageError
 from trainer.storage.records import ROLES, Person
 
 
@@ -137,11 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(str(error), file=sys.stderr)
         return error.status
-    except StorageError as error:
-        print(tr(f"storage.{error.key}", **error.values), file=sys.stderr)
-        return 1
-    except AccountError as error:
-        print(tr(f"accounts.{error.key}", **error.values), file=sys.stderr)
+    except TrainerError as error:
+        print(tr(error.catalog_key, **error.values), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -205,16 +201,13 @@ def exam_preview_command(
     settings: Settings, track_id: str, seed: int, as_json: bool, tr: Translator
 ) -> int:
     """Print the paper `seed` draws for a track, with the right answers marked."""
-    from trainer.services.exams import ExamError, draw_paper
+    from trainer.services.exams import draw_paper
 
     library = open_context(settings).library
     track = library.track(track_id)
     if track is None:
         raise CommandError(tr("cli.unknown_tracks", tracks=track_id))
-    try:
-        paper = draw_paper(library, track, seed)
-    except ExamError as error:
-        raise CommandError(tr(f"exams.{error.key}", **error.values)) from None
+    paper = draw_paper(library, track, seed)
     if as_json:
         print(
             json.dumps({"track": track_id, "seed": seed, "questions": [item.key for item in paper]})

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from trainer.errors import TrainerError
 from trainer.storage.records import Person, Role
 
 
-class AccessDenied(Exception):
-    """The signed-in person may not do this; `key` is a catalog entry under `access.`."""
+class AccessDenied(TrainerError):
+    """The signed-in person may not do this."""
 
-    def __init__(self, key: str, **values: str) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+    area = "access"
 
 
 def require_role(actor: Person, role: Role) -> None:

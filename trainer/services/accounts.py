@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from trainer.errors import TrainerError
 from trainer.services.access import require_role
 from trainer.storage.records import ROLES, AuditEvent, Organisation, Person, Role, new_id, now
 from trainer.storage.repositories import PERSON_ID, DataStore
@@ -27,13 +28,10 @@ LOCKOUT = dt.timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(Exception):
-    """A refused account operation; `key` is a catalog entry under `accounts.`."""
+class AccountError(TrainerError):
+    """A refused account operation."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+    area = "accounts"
 
 
 def hash_password(password: str) -> str:

@@ -17,19 +17,17 @@ from typing import Any
 
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Matching, MultipleChoice, Question, SingleChoice, Track
+from trainer.errors import TrainerError
 from trainer.services.access import require_role, require_self_or_trainer
 from trainer.services.marking import mark
 from trainer.storage.records import ExamAttempt, Person, new_id, now
 from trainer.storage.repositories import DataStore
 
 
-class ExamError(Exception):
-    """An exam action refused for a reason the learner can act on (catalog `exams.<key>`)."""
+class ExamError(TrainerError):
+    """An exam action refused for a reason the learner can act on."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+    area = "exams"
 
 
 @dataclass(frozen=True)

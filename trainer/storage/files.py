@@ -19,19 +19,21 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from trainer.errors import TrainerError
+
 LOCK_TIMEOUT_SECONDS = 15.0
 TEMP_SUFFIX = ".tmp"
 BACKUP_SUFFIX = ".bak"
 
 
-class StorageError(Exception):
+class StorageError(TrainerError):
     """A data file cannot be used; the message is one sentence a person can act on."""
 
+    area = "storage"
+
     def __init__(self, key: str, path: Path, **values: Any) -> None:
-        super().__init__(f"{key}: {path}")
-        self.key = key
+        super().__init__(key, path=str(path), **values)
         self.path = path
-        self.values = {"path": str(path), **values}
 
 
 class CorruptDataError(StorageError):

@@ -111,7 +111,7 @@ class TrainerApp(App[None]):
         # can render itself. A damaged or busy data file is the person's to fix, so it ends
         # the app with the one sentence that says how, in the interface language.
         if isinstance(error, StorageError):
-            error = ExplainedError(self.tr(f"storage.{error.key}", **error.values))
+            error = ExplainedError(self.tr(error.catalog_key, **error.values))
         super()._handle_exception(error)
 
     async def action_toggle_language(self) -> None:

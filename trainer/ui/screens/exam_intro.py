@@ -96,7 +96,7 @@ class ExamIntroScreen(TrainerScreen):
         try:
             attempt = self.context.exams.start(self.trainer_app.signed_in_person, self.track_id)
         except ExamError as error:
-            self.notify(self.t(f"exams.{error.key}", **error.values), severity="warning")
+            self.notify(self.t(error.catalog_key, **error.values), severity="warning")
             return
         self.app.push_screen(ExamScreen(attempt.id))
 
@@ -122,6 +122,6 @@ class ExamIntroScreen(TrainerScreen):
                 self.trainer_app.signed_in_person, last.id
             )
         except ExamError as error:
-            self.notify(self.t(f"exams.{error.key}", **error.values))
+            self.notify(self.t(error.catalog_key, **error.values))
             return
         self.app.push_screen(ExamScreen(practice.id))

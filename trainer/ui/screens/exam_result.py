@@ -78,6 +78,6 @@ class ExamResultScreen(TrainerScreen):
                 self.trainer_app.signed_in_person, self.attempt_id
             )
         except ExamError as error:
-            self.notify(self.t(f"exams.{error.key}", **error.values))
+            self.notify(self.t(error.catalog_key, **error.values))
             return
         self.app.switch_screen(ExamScreen(practice.id))

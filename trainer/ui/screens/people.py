@@ -64,8 +64,7 @@ class PeopleScreen(TrainerScreen):
         return self.context.accounts.person(str(key))
 
     def _explain(self, error: AccountError | AccessDenied) -> str:
-        area = "accounts" if isinstance(error, AccountError) else "access"
-        return self.t(f"{area}.{error.key}", **error.values)
+        return self.t(error.catalog_key, **error.values)
 
     def _track_choices(self) -> list[tuple[str, str]]:
         lang = self.trainer_app.tr.lang

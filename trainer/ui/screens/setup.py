@@ -53,6 +53,6 @@ class SetupScreen(TrainerScreen):
                 values["organisation"], values["name"], values["password"]
             )
         except AccountError as problem:
-            error.update(self.t(f"accounts.{problem.key}", **problem.values))
+            error.update(self.t(problem.catalog_key, **problem.values))
             return
         self.trainer_app.signed_in(person)

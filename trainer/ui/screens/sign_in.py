@@ -76,7 +76,7 @@ class SignInScreen(TrainerScreen):
             person = self.context.accounts.sign_in(person_id, password.value)
         except AccountError as problem:
             password.value = ""
-            error.update(self.t(f"accounts.{problem.key}", **problem.values))
+            error.update(self.t(problem.catalog_key, **problem.values))
             return
         self.trainer_app.signed_in(person)
 
