@@ -120,6 +120,13 @@ class Exams:
         chosen = [a for a in attempts if track_id is None or a.track == track_id]
         return sorted(chosen, key=lambda a: a.started_at)
 
+    def attempt(self, actor: Person, attempt_id: str) -> ExamAttempt:
+        """One of the actor's own attempts."""
+        attempt = self.store.person_file(actor.id).get(ExamAttempt, attempt_id)
+        if attempt is None:
+            raise ExamError("unknown_attempt", attempt=attempt_id)
+        return attempt
+
     def counted_score(self, actor: Person, person_id: str, track_id: str) -> float | None:
         """The score that counts toward the assessment: best, or last if the track says so."""
         track = self._track(track_id)
@@ -218,9 +225,7 @@ class Exams:
         return attempt
 
     def _own_open(self, actor: Person, attempt_id: str) -> ExamAttempt:
-        attempt = self.store.person_file(actor.id).get(ExamAttempt, attempt_id)
-        if attempt is None:
-            raise ExamError("unknown_attempt", attempt=attempt_id)
+        attempt = self.attempt(actor, attempt_id)
         if attempt.submitted_at is not None:
             raise ExamError("already_submitted")
         return attempt
@@ -313,9 +318,9 @@ class Exams:
         self, actor: Person, attempt_id: str, at: dt.datetime | None = None
     ) -> ExamAttempt:
         """A practice set of the questions not answered fully right; it never counts."""
-        attempt = self.store.person_file(actor.id).get(ExamAttempt, attempt_id)
-        if attempt is None or attempt.submitted_at is None:
-            raise ExamError("already_submitted")
+        attempt = self.attempt(actor, attempt_id)
+        if attempt.submitted_at is None:
+            raise ExamError("not_submitted")
         wrong = [key for key in attempt.question_ids if attempt.marks.get(key, 0.0) < 1.0]
         if not wrong:
             raise ExamError("no_mistakes")

@@ -53,10 +53,7 @@ class ExamScreen(TrainerScreen):
         yield Footer()
 
     def _load(self) -> ExamAttempt:
-        person = self.trainer_app.signed_in_person
-        attempt = self.context.store.person_file(person.id).get(ExamAttempt, self.attempt_id)
-        assert attempt is not None
-        return attempt
+        return self.context.exams.attempt(self.trainer_app.signed_in_person, self.attempt_id)
 
     def fill(self) -> None:
         if self.attempt is None:

@@ -27,10 +27,7 @@ class ExamResultScreen(TrainerScreen):
 
     @property
     def attempt(self) -> ExamAttempt:
-        person = self.trainer_app.signed_in_person
-        attempt = self.context.store.person_file(person.id).get(ExamAttempt, self.attempt_id)
-        assert attempt is not None
-        return attempt
+        return self.context.exams.attempt(self.trainer_app.signed_in_person, self.attempt_id)
 
     def compose(self) -> ComposeResult:
         attempt = self.attempt

@@ -11,7 +11,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from trainer.services.review import describe_answer, right_answer
-from trainer.storage.records import ExamAttempt
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -23,9 +22,7 @@ class ExamReviewScreen(TrainerScreen):
         self.attempt_id = attempt_id
 
     def compose(self) -> ComposeResult:
-        person = self.trainer_app.signed_in_person
-        attempt = self.context.store.person_file(person.id).get(ExamAttempt, self.attempt_id)
-        assert attempt is not None
+        attempt = self.context.exams.attempt(self.trainer_app.signed_in_person, self.attempt_id)
         lang = self.trainer_app.tr.lang
         yes_no = (self.t("exam.true"), self.t("exam.false"))
         yield Header()
