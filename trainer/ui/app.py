@@ -35,7 +35,8 @@ class TrainerApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help"),
         Binding("f2", "toggle_language", "keys.language", priority=True),
-        Binding("ctrl+q", "quit", "keys.quit", priority=True),
+        # Ctrl+Q is every Textual app's quit; the help lists it, the footer keeps its room
+        Binding("ctrl+q", "quit", "keys.quit", priority=True, show=False),
     ]
     COMMANDS = App.COMMANDS | {ScreenActions}
 
@@ -86,7 +87,8 @@ class TrainerApp(App[None]):
         if isinstance(self.screen, HelpDialog):
             return
         keys = {shown.key: shown.description for shown in shown_actions(self.screen, self)}
-        keys.setdefault("ctrl+p", self.tr("keys.palette"))
+        keys.setdefault("^p", self.tr("keys.palette"))
+        keys.setdefault("^q", self.tr("keys.quit"))
         self.push_screen(HelpDialog(self.tr, list(keys.items()), self._about()))
 
     def action_about(self) -> None:

@@ -50,7 +50,7 @@ class ExamScreen(TrainerScreen):
             yield Static("", id="exam-flag", classes="muted")
             with VerticalScroll(id="exam-question"):
                 yield Static("", id="exam-stem")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _load(self) -> ExamAttempt:
         return self.context.exams.attempt(self.trainer_app.signed_in_person, self.attempt_id)

@@ -47,7 +47,7 @@ class ExamIntroScreen(TrainerScreen):
             yield Static("", id="intro-title", classes="card-title")
             yield Static("", id="intro-facts")
             yield Static("", id="intro-history", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         lang = self.trainer_app.tr.lang

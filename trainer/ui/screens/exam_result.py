@@ -57,7 +57,7 @@ class ExamResultScreen(TrainerScreen):
                     )
                 )
             yield Static(self.t("exam.next_hint"), classes="muted")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_review(self) -> None:
         from trainer.ui.screens.exam_review import ExamReviewScreen

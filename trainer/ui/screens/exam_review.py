@@ -51,4 +51,4 @@ class ExamReviewScreen(TrainerScreen):
                 if question.explanation is not None:
                     lines.append(f"[dim]{escape(question.explanation.get(lang))}[/dim]")
                 yield Static("\n".join(lines), classes="review-item")
-        yield Footer()
+        yield Footer(compact=True)

@@ -73,7 +73,7 @@ class HomeScreen(TrainerScreen):
                 yield from self._learner_part(person)
             if person.has_role("trainer"):
                 yield from self._trainer_part()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _learner_part(self, person: Person) -> ComposeResult:
         lang = self.trainer_app.tr.lang

@@ -52,7 +52,7 @@ class LessonScreen(TrainerScreen):
                 id="lesson-body",
             )
             yield Static("", id="lesson-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         person = self.trainer_app.signed_in_person

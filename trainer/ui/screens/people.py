@@ -28,7 +28,7 @@ class PeopleScreen(TrainerScreen):
         yield Header()
         yield Static(self.t("people.title"), classes="card-title", id="people-title")
         yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         table = self.query_one("#people-table", DataTable)

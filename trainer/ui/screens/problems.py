@@ -24,7 +24,7 @@ class ProblemsScreen(TrainerScreen):
             classes="card-title",
         )
         yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         lang = self.trainer_app.tr.lang

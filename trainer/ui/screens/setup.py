@@ -29,7 +29,7 @@ class SetupScreen(TrainerScreen):
             yield Input(id="password-again", password=True)
             yield Static("", id="error", classes="error")
             yield Button(self.t("setup.create"), id="create", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:

@@ -31,7 +31,7 @@ class SignInScreen(TrainerScreen):
             yield Input(id="password", password=True, placeholder=self.t("signin.password_hint"))
             yield Static("", id="error", classes="error")
             yield Button(self.t("signin.button"), id="sign-in-button", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         self.show_people("")

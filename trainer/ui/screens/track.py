@@ -47,7 +47,7 @@ class TrackScreen(TrainerScreen):
             yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
             yield Static("", id="track-exam")
             yield OptionList(id="lessons")
-        yield Footer()
+        yield Footer(compact=True)
 
     def fill(self) -> None:
         track, lang = self.track, self.trainer_app.tr.lang
