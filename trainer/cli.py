@@ -166,12 +166,14 @@ def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
 
     context = open_context(settings)
     context.store.people()  # a damaged roster is reported here, before the screen takes over
-    if demo and context.accounts.needs_setup():
-        build_demo(context.store, context.library)
-        print(tr("cli.demo_built", path=settings.data_dir, password=DEMO_PASSWORD))
+    notice = None
+    if demo:
+        if context.accounts.needs_setup():
+            build_demo(context.store, context.library)
+        notice = tr("cli.demo_sign_in", password=DEMO_PASSWORD)
     from trainer.ui.app import make_app
 
-    make_app(context).run()
+    make_app(context, notice=notice).run()
     return 0
 
 

@@ -140,3 +140,18 @@ def test_a_damaged_roster_stops_the_start_with_one_sentence(
     assert capsys.readouterr().err.startswith(
         f"The data file {data_dir / 'roster.json'} is damaged"
     )
+
+
+async def test_the_demo_says_how_to_sign_in(tmp_path: Path) -> None:
+    from trainer.services.demo import DEMO_PASSWORD, build_demo
+
+    context = open_context(Settings(data_dir=tmp_path / "demo", language="en"))
+    build_demo(context.store, context.library)
+    app = make_app(context, notice='Demo organisation: everyone\'s password is "training".')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [str(note.message) for note in app._notifications]
+        assert any(f'password is "{DEMO_PASSWORD}"' in message for message in shown), shown
+        await sign_in(app, pilot, "zhao-lei", DEMO_PASSWORD)
+        assert isinstance(app.screen, HomeScreen)
+        assert "theory exam: best 100" in screen_text(app)

@@ -40,9 +40,11 @@ class TrainerApp(App[None]):
     ]
     COMMANDS = App.COMMANDS | {ScreenActions}
 
-    def __init__(self, context: TrainerContext, **kwargs: Any) -> None:
+    def __init__(self, context: TrainerContext, notice: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.context = context
+        self.notice = notice
+        """A sentence to show once the first screen is up (how to sign in to the demo)."""
         self.tr = Translator(context.settings.language)
         self.user: Person | None = None
         self.theme = context.settings.theme
@@ -55,6 +57,8 @@ class TrainerApp(App[None]):
         translate_bindings(self, self.tr)
         self.title = self.context.accounts.organisation_name() or "trainer"
         self.push_screen(SetupScreen() if self.context.accounts.needs_setup() else SignInScreen())
+        if self.notice:
+            self.notify(self.notice, timeout=20)
 
     @property
     def signed_in_person(self) -> Person:
@@ -126,6 +130,6 @@ class TrainerApp(App[None]):
                 await screen.recompose()
 
 
-def make_app(context: TrainerContext) -> TrainerApp:
+def make_app(context: TrainerContext, notice: str | None = None) -> TrainerApp:
     """The one app factory, used by `trainer` and by the tests."""
-    return TrainerApp(context)
+    return TrainerApp(context, notice=notice)
