@@ -29,7 +29,7 @@ from trainer.ui.app import TrainerApp, make_app
 from trainer.ui.screens import ExamIntroScreen, ExamResultScreen, ExamReviewScreen, ExamScreen
 
 
-async def _open_exam(app: TrainerApp, pilot: Pilot[None]) -> ExamScreen:
+async def _exam_intro(app: TrainerApp, pilot: Pilot[None]) -> None:
     await sign_in(app, pilot, "li-na", PASSWORD)
     await pilot.press("enter")  # the frontline track
     await pilot.pause()
@@ -37,6 +37,10 @@ async def _open_exam(app: TrainerApp, pilot: Pilot[None]) -> ExamScreen:
     await pilot.pause()
     assert isinstance(app.screen, ExamIntroScreen)
     assert "8 questions, 30 minutes." in screen_text(app)
+
+
+async def _open_exam(app: TrainerApp, pilot: Pilot[None]) -> ExamScreen:
+    await _exam_intro(app, pilot)
     await pilot.press("s")
     await pilot.pause()
     assert isinstance(app.screen, ExamScreen)
@@ -130,11 +134,7 @@ async def test_a_dropped_app_resumes_at_question_four_with_less_time(
 
     again = make_app(open_context(context.settings))
     async with again.run_test(size=SIZE) as pilot:
-        await sign_in(again, pilot, "li-na", PASSWORD)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
+        await _exam_intro(again, pilot)
         assert "You have an attempt in progress" in screen_text(again)
         await pilot.press("s")
         await pilot.pause()

@@ -77,17 +77,7 @@ class ExamScreen(TrainerScreen):
         assert attempt is not None
         item = self.current
         lang = self.trainer_app.tr.lang
-        self.query_one("#exam-counter", Static).update(
-            self.t(
-                "exam.counter",
-                number=self.index + 1,
-                total=len(self.paper),
-                answered=len(attempt.answers),
-            )
-        )
-        self.query_one("#exam-progress", ProgressBar).update(
-            total=len(self.paper), progress=len(attempt.answers)
-        )
+        self._show_progress(attempt)
         flagged = item.key in attempt.flagged
         self.query_one("#exam-flag", Static).update(self.t("exam.flagged") if flagged else "")
         kind = self.t(f"exam.how_{item.question.type}")
@@ -101,6 +91,16 @@ class ExamScreen(TrainerScreen):
         )
         self.query_one("#exam-question", VerticalScroll).mount(area)
         self.call_after_refresh(area.focus_answer)
+
+    def _show_progress(self, attempt: ExamAttempt) -> None:
+        """The question number, how many are answered, and the bar that shows it."""
+        answered = len(attempt.answers)
+        self.query_one("#exam-counter", Static).update(
+            self.t("exam.counter", number=self.index + 1, total=len(self.paper), answered=answered)
+        )
+        self.query_one("#exam-progress", ProgressBar).update(
+            total=len(self.paper), progress=answered
+        )
 
     def tick(self) -> None:
         attempt = self.attempt
@@ -131,16 +131,7 @@ class ExamScreen(TrainerScreen):
                 self._finish(time_up=True)
                 return
             raise
-        attempt = self.attempt
-        self.query_one("#exam-counter", Static).update(
-            self.t(
-                "exam.counter",
-                number=self.index + 1,
-                total=len(self.paper),
-                answered=len(attempt.answers),
-            )
-        )
-        self.query_one("#exam-progress", ProgressBar).update(progress=len(attempt.answers))
+        self._show_progress(self.attempt)
 
     def _flush(self) -> None:
         for area in self.query(AnswerArea):
