@@ -2,6 +2,7 @@
 
     trainer [--data DIR] [--content DIR ...] [--lang zh|en] [--demo]    start the app
     trainer validate [PATH ...]                                         check content
+    trainer roleplay score SCENARIO TRANSCRIPT [--json]                 score a role-play
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
@@ -72,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("track")
     preview.add_argument("--seed", type=int, default=0)
     preview.add_argument("--json", action="store_true")
+
+    roleplay = commands.add_parser("roleplay", help="complaint role-plays / 投诉情景演练")
+    roleplay_commands = roleplay.add_subparsers(
+        dest="roleplay_command", metavar="ACTION", required=True
+    )
+    score = roleplay_commands.add_parser(
+        "score", help="score a transcript without the app / 为对话脚本评分"
+    )
+    score.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
+    score.add_argument("transcript", type=Path, metavar="TRANSCRIPT")
+    score.add_argument("--json", action="store_true")
 
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
@@ -154,6 +166,16 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         return demo_command(settings, folder, tr)
     if arguments.command == "exam":
         return exam_preview_command(settings, arguments.track, arguments.seed, arguments.json, tr)
+    if arguments.command == "roleplay":
+        from trainer.cli_roleplay import RolePlayCommandError, roleplay_score_command
+
+        try:
+            return roleplay_score_command(
+                settings, arguments.scenario, arguments.transcript, arguments.json, tr
+            )
+        except RolePlayCommandError as error:
+            print("\n".join(error.lines), file=sys.stderr)
+            return 1
     if arguments.command == "serve":
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
@@ -271,9 +293,12 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
             raise CommandError(tr("cli.not_a_root", path=path), status=2)
         else:
             raise CommandError(tr("cli.no_such_path", path=path), status=2)
+    from trainer.services.roleplay.golden import golden_problems
+
     library = load_library(
         [*roots, *(root for root in given_roots if root not in roots)], given_files
     )
+    library.problems.extend(golden_problems(library))
     if paths:
         wanted = {file.resolve() for root in given_roots for file in content_files(root)}
         wanted |= {file.resolve() for file in given_files}

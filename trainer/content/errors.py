@@ -30,7 +30,10 @@ class ContentProblem:
     def message(self, lang: str) -> str:
         if self.key == "raw":
             return self.fallback
-        return translate(lang, f"content.{self.key}", **self.values)
+        values = dict(self.values)
+        if "detail_key" in values:  # a sentence of another catalog section, inside this one
+            values["detail"] = translate(lang, str(values.pop("detail_key")), **values)
+        return translate(lang, f"content.{self.key}", **values)
 
     def render(self, lang: str) -> str:
         """`path:line: where: what`, the form editors and CI logs link to."""

@@ -36,6 +36,11 @@ def lint_library(library: ContentLibrary) -> list[ContentProblem]:
     problems: list[ContentProblem] = []
     for document in library.lexicon_documents:
         problems.extend(_lint_lexicon(document))
+    if library.standard_document is not None:
+        for loc, pattern in library.standard.patterns():
+            problems.extend(
+                _check_pattern(library.standard_document, loc, pattern, set(library.lexicon))
+            )
     for bank in library.banks.values():
         problems.extend(_lint_bank(bank))
     for track in library.tracks.values():
@@ -291,10 +296,11 @@ def _lint_scenario_patterns(
                     loc: Loc = ("nodes", n, "rubric", r, field_name, index)
                     yield from _check_pattern(document, loc, pattern, lexicon_names)
     for r, rule in enumerate(scenario.rules):
-        for index, pattern in enumerate(rule.forbid):
-            yield from _check_pattern(
-                document, ("rules", r, "forbid", index), pattern, lexicon_names
-            )
+        for field_name, patterns in (("forbid", rule.forbid), ("except", rule.except_)):
+            for index, pattern in enumerate(patterns):
+                yield from _check_pattern(
+                    document, ("rules", r, field_name, index), pattern, lexicon_names
+                )
 
 
 def reachable_step_points(scenario: Scenario) -> dict[str, float]:

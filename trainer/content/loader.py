@@ -17,12 +17,13 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from trainer.content.errors import ContentProblem, ContentProblemError, Loc
-from trainer.content.models import PhraseList, QuestionBank, Scenario, Track
+from trainer.content.models import PhraseList, QuestionBank, Scenario, ServiceStandard, Track
 from trainer.content.yamlio import YamlDocument, load_yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 LEXICON_FILE = "_lexicon.yaml"
+STANDARD_FILE = "_standard.yaml"
 KIND_BY_FOLDER = {"tracks": "track", "question_banks": "bank", "scenarios": "scenario"}
 _LEXICON_ADAPTER: TypeAdapter[dict[str, PhraseList]] = TypeAdapter(dict[str, PhraseList])
 
@@ -81,6 +82,9 @@ class ContentLibrary:
     scenarios: dict[str, Loaded[Scenario]] = field(default_factory=dict)
     lexicon: dict[str, PhraseList] = field(default_factory=dict)
     lexicon_documents: list[YamlDocument] = field(default_factory=list)
+    standard: ServiceStandard = field(default_factory=ServiceStandard)
+    """The service standard of the last root that has one (no rules when none has)."""
+    standard_document: YamlDocument | None = None
     problems: list[ContentProblem] = field(default_factory=list)
     files_read: int = 0
 
@@ -200,9 +204,11 @@ def validate_document(
 
 
 def kind_of(path: Path) -> str | None:
-    """`track`, `bank`, `scenario` or `lexicon`, from the folder a file sits in."""
+    """`track`, `bank`, `scenario`, `lexicon` or `standard`, from the file's name and folder."""
     if path.name == LEXICON_FILE:
         return "lexicon"
+    if path.name == STANDARD_FILE:
+        return "standard"
     return KIND_BY_FOLDER.get(path.parent.name)
 
 
@@ -213,7 +219,7 @@ def content_files(root: Path) -> list[Path]:
         directory = root / folder
         if directory.is_dir():
             files.extend(sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]))
-    return sorted(files, key=lambda path: path.name != LEXICON_FILE)
+    return sorted(files, key=lambda path: path.name not in (LEXICON_FILE, STANDARD_FILE))
 
 
 def is_content_root(path: Path) -> bool:
@@ -238,6 +244,11 @@ class _Builder:
             return
         if kind == "lexicon":
             self._add_lexicon(loaded)
+        elif kind == "standard":
+            standard, problems = validate_document(loaded, ServiceStandard)
+            self.library.problems.extend(problems)
+            if standard is not None:
+                self.library.standard, self.library.standard_document = standard, loaded
         elif kind == "track":
             self._add(loaded, Track, self.library.tracks)
         elif kind == "bank":

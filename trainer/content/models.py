@@ -290,13 +290,14 @@ class Persona(ContentModel):
 
 
 class MoodSpec(ContentModel):
-    start: int = Field(default=50, ge=0, le=100)
+    start: int | None = Field(default=None, ge=0, le=100)
+    """The customer's mood as the call opens; the difficulty's default when absent."""
     hangup_at: int = Field(default=0, ge=0, le=100)
     satisfied_at: int = Field(default=70, ge=0, le=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> MoodSpec:
-        if not self.hangup_at < self.start:
+        if self.start is not None and not self.hangup_at < self.start:
             raise content_error(
                 "mood_order", start=self.start, hangup_at=self.hangup_at, at="start"
             )
@@ -407,13 +408,80 @@ class Ending(ContentModel):
 
 
 class ScenarioRule(ContentModel):
+    """A phrase the agent must not say: a penalty, a mood change, or a fatal error."""
+
     id: Id
     forbid: list[str] = Field(min_length=1)
+    except_: list[str] = Field(default_factory=list, alias="except")
+    """Patterns that excuse a hit they overlap ("不知道您是否方便" is a polite question)."""
     fatal: bool = False
     penalty: float = Field(default=0, ge=0, le=100)
     mood: float = Field(default=0, ge=-100, le=100)
     better: LocalizedText | None = None
     """The phrase to use instead, shown as a coaching tip."""
+
+
+class GreetingRule(ContentModel):
+    """The first turn opens with a greeting, the company name and the agent's ID."""
+
+    needs: list[str] = Field(default_factory=list)
+    """Patterns that must each appear in the first turn (`@greeting`, `@agent_id`)."""
+    company: bool = True
+    """Whether the company's name must appear too."""
+    penalty: float = Field(default=5, ge=0, le=100)
+    better: LocalizedText | None = None
+
+
+class ClosingRule(ContentModel):
+    """The last turn sums up or asks "anything else?", and closes in the standard way."""
+
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    penalty: float = Field(default=5, ge=0, le=100)
+    better: LocalizedText | None = None
+
+
+class PrivacyRule(ContentModel):
+    """Reading out a scenario secret (ID number, full phone number, address) in full."""
+
+    fatal: bool = True
+    penalty: float = Field(default=0, ge=0, le=100)
+    better: LocalizedText | None = None
+
+
+class NegationSpec(ContentModel):
+    """Words that cancel a phrase shortly after them in the same clause, and fixed phrases
+    where they do not ("不好意思", "can't apologize enough")."""
+
+    negators: PhraseList = PhraseList()
+    exceptions: PhraseList = PhraseList()
+    window: int = Field(default=4, ge=0, le=20)
+    """How many characters (Chinese) or words (English) may stand between negator and hit."""
+
+
+class ServiceStandard(ContentModel):
+    """The hotline service standard: rules applied to every agent turn of every scenario.
+
+    Lives in `scenarios/_standard.yaml` so a company can edit it; a later content root's file
+    replaces an earlier one's.
+    """
+
+    greeting: GreetingRule = GreetingRule()
+    closing: ClosingRule = ClosingRule()
+    privacy: PrivacyRule = PrivacyRule()
+    negation: NegationSpec = NegationSpec()
+    rules: list[ScenarioRule] = Field(default_factory=list)
+
+    def patterns(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every pattern with its place in the file, for lint."""
+        found: list[tuple[tuple[str | int, ...], str]] = []
+        found += [(("greeting", "needs", i), p) for i, p in enumerate(self.greeting.needs)]
+        found += [(("closing", "all", i), p) for i, p in enumerate(self.closing.all)]
+        found += [(("closing", "any", i), p) for i, p in enumerate(self.closing.any)]
+        for r, rule in enumerate(self.rules):
+            found += [(("rules", r, "forbid", i), p) for i, p in enumerate(rule.forbid)]
+            found += [(("rules", r, "except", i), p) for i, p in enumerate(rule.except_)]
+        return found
 
 
 class ScriptTurn(ContentModel):
@@ -446,10 +514,20 @@ class GoldenTest(ContentModel):
     expect: GoldenExpect
 
 
+Difficulty = Literal["easy", "medium", "hard"]
+START_MOOD: dict[Difficulty, int] = {"easy": 60, "medium": 40, "hard": 20}
+REPLY_SECONDS: dict[Difficulty, int | None] = {"easy": None, "medium": 120, "hard": 60}
+HINT_BUDGET: dict[Difficulty, int] = {"easy": 3, "medium": 2, "hard": 1}
+CALL_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
 class Scenario(ContentModel):
     id: Id
     title: LocalizedText
-    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    difficulty: Difficulty = "medium"
+    """Sets the start mood, the reply timer and the practice hints, unless given."""
+    call_time: str = "14:00"
+    """The time of day the call takes place, against which "by 5 pm today" is measured."""
     company: LocalizedText | None = None
     brief: LocalizedText
     persona: Persona
@@ -469,6 +547,34 @@ class Scenario(ContentModel):
     @property
     def start_node(self) -> str:
         return self.start or self.nodes[0].id
+
+    @field_validator("call_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not CALL_TIME.match(value):
+            raise content_error("bad_call_time", value=value)
+        return value
+
+    @property
+    def start_mood(self) -> int:
+        return self.mood.start if self.mood.start is not None else START_MOOD[self.difficulty]
+
+    @property
+    def reply_seconds(self) -> int | None:
+        return self.timer.reply_seconds if self.timer else REPLY_SECONDS[self.difficulty]
+
+    @property
+    def timeout_mood(self) -> float:
+        return self.timer.on_timeout.mood if self.timer else -10.0
+
+    @property
+    def hint_budget(self) -> int:
+        return HINT_BUDGET[self.difficulty]
+
+    @property
+    def call_hour(self) -> float:
+        hours, minutes = self.call_time.split(":")
+        return int(hours) + int(minutes) / 60
 
     def node(self, node_id: str) -> Node | None:
         return next((node for node in self.nodes if node.id == node_id), None)

@@ -32,8 +32,11 @@ class TrainerContext:
         # imported here: the models and the YAML reader cost a third of start-up, and the
         # sign-in screen needs neither
         from trainer.content.loader import load_library
+        from trainer.services.roleplay.golden import golden_problems
 
-        return load_library(self.settings.all_content_roots(), self.extra_content_files)
+        library = load_library(self.settings.all_content_roots(), self.extra_content_files)
+        library.problems.extend(golden_problems(library))
+        return library
 
     @cached_property
     def exams(self) -> Exams:

@@ -1,0 +1,184 @@
+"""Matching phrase patterns in a reply, with negation, exceptions and the words behind each hit.
+
+Patterns are regular expressions, or `@name` references to phrase lists of the shared or the
+scenario lexicon, matched on normalised text (see `normalize`). A hit is cancelled when a
+negator (不, 没, 不会, not, never, can't ...) stands shortly before it in the same clause
+("我不会道歉的", "I won't apologise"), unless the negator is part of a fixed phrase that is
+not a negation (不好意思, "can't apologize enough"). Both lists live in the service standard
+file, so a company can extend them.
+
+No fuzzy matching: it forgives 我不知道 as 我知道, which is exactly what must not happen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from trainer.content.models import LEXICON_REFERENCE, NegationSpec, PhraseList
+from trainer.services.roleplay.normalize import (
+    NormalisedText,
+    clause_start,
+    clause_starts,
+    normalise,
+)
+from trainer.services.roleplay.timeparse import TimePhrase, find_time_phrases
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A match at `start:end` of the normalised reply."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Reply:
+    """One agent turn, analysed once: normalised text, clauses, live negators, time phrases."""
+
+    normalised: NormalisedText
+    clauses: list[int]
+    negators: list[tuple[int, int]]
+    times: list[TimePhrase] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.normalised.text
+
+    def words(self, hit: Hit) -> str:
+        """The agent's own words behind `hit`."""
+        return self.normalised.excerpt(hit.start, hit.end)
+
+
+class PhraseMatcher:
+    """Finds patterns of one language in replies; compiled patterns are kept for the run."""
+
+    def __init__(
+        self,
+        lang: str,
+        lexicon: Mapping[str, PhraseList],
+        negation: NegationSpec,
+        call_hour: float,
+    ) -> None:
+        self.lang = lang
+        self.lexicon = lexicon
+        self.window = negation.window
+        self.call_hour = call_hour
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+        self._negators = self._union(negation.negators.zh + negation.negators.en)
+        self._exceptions = self._union(negation.exceptions.zh + negation.exceptions.en)
+
+    @staticmethod
+    def _union(patterns: Sequence[str]) -> re.Pattern[str] | None:
+        if not patterns:
+            return None
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+
+    def compiled(self, pattern: str) -> re.Pattern[str] | None:
+        """`pattern` compiled, a lexicon reference as the union of its phrases."""
+        if pattern not in self._compiled:
+            reference = LEXICON_REFERENCE.match(pattern.strip())
+            if reference:
+                phrases = self.lexicon.get(reference.group(1))
+                self._compiled[pattern] = (
+                    self._union(phrases.patterns(self.lang)) if phrases else None
+                )
+            else:
+                self._compiled[pattern] = re.compile(pattern, re.IGNORECASE)
+        return self._compiled[pattern]
+
+    def analyse(self, text: str) -> Reply:
+        normalised = normalise(text)
+        plain = normalised.text
+        excepted = [m.span() for m in self._exceptions.finditer(plain)] if self._exceptions else []
+        negators = []
+        if self._negators is not None:
+            for match in self._negators.finditer(plain):
+                if not any(start <= match.start() < end for start, end in excepted):
+                    negators.append(match.span())
+        reply = Reply(normalised, clause_starts(plain), negators)
+        reply.times = find_time_phrases(plain, self.call_hour)
+        return reply
+
+    def negated(self, reply: Reply, hit: Hit) -> bool:
+        """Whether a negator shortly before `hit`, in its clause, cancels it."""
+        clause = clause_start(reply.clauses, hit.start)
+        for start, end in reply.negators:
+            if start >= clause and end <= hit.start:
+                gap = reply.text[end : hit.start]
+                if len(_CJK.findall(gap)) + len(_WORD.findall(gap)) <= self.window:
+                    return True
+        return False
+
+    def find_all(self, reply: Reply, pattern: str) -> list[Hit]:
+        """Every hit of `pattern` that no negation cancels."""
+        compiled = self.compiled(pattern)
+        if compiled is None:
+            return []
+        hits = (Hit(*match.span()) for match in compiled.finditer(reply.text) if match.group())
+        return [hit for hit in hits if not self.negated(reply, hit)]
+
+    def first(self, reply: Reply, patterns: Sequence[str]) -> Hit | None:
+        """The earliest live hit of any of `patterns`."""
+        hits = [hit for pattern in patterns for hit in self.find_all(reply, pattern)[:1]]
+        return min(hits, key=lambda hit: hit.start, default=None)
+
+    def line_hit(
+        self, reply: Reply, any_: Sequence[str], all_: Sequence[str], except_: Sequence[str]
+    ) -> Hit | None:
+        """The evidence for a rubric line: one of `any_` and each of `all_`, no `except_`."""
+        found: list[Hit] = []
+        if any_:
+            hit = self.first(reply, any_)
+            if hit is None:
+                return None
+            found.append(hit)
+        for pattern in all_:
+            hits = self.find_all(reply, pattern)
+            if not hits:
+                return None
+            found.append(hits[0])
+        if except_ and self.first(reply, except_) is not None:
+            return None
+        return Hit(min(hit.start for hit in found), max(hit.end for hit in found))
+
+    def forbidden(self, reply: Reply, forbid: Sequence[str], except_: Sequence[str]) -> list[Hit]:
+        """Live hits of forbidden patterns, without those an exception overlaps."""
+        excused = [hit for pattern in except_ for hit in self._raw(reply, pattern)]
+        found: list[Hit] = []
+        for pattern in forbid:
+            for hit in self.find_all(reply, pattern):
+                overlaps = any(hit.start < e.end and e.start < hit.end for e in excused)
+                repeated = any(hit.start < f.end and f.start < hit.end for f in found)
+                if not overlaps and not repeated:
+                    found.append(hit)
+        return sorted(found, key=lambda hit: hit.start)
+
+    def _raw(self, reply: Reply, pattern: str) -> list[Hit]:
+        compiled = self.compiled(pattern)
+        return [Hit(*m.span()) for m in compiled.finditer(reply.text)] if compiled else []
+
+
+def literal_hit(reply: Reply, value: str) -> Hit | None:
+    """Where a fact or a secret (an order number, an amount, a phone number) is said in full.
+
+    Spaces and dashes between digits are ignored ("138 0000 1234"); a number must stand on its
+    own, so 299 is not found in 2990.
+    """
+    wanted = normalise(value).text.strip()
+    if not wanted:
+        return None
+    pieces = [re.escape(char) for char in wanted if not char.isspace()]
+    separator = r"[\s\-]*" if wanted.replace(" ", "").replace("-", "").isdigit() else r"\s*"
+    pattern = separator.join(pieces)
+    if wanted[0].isdigit():
+        pattern = r"(?<!\d)" + pattern
+    if wanted[-1].isdigit():
+        pattern += r"(?!\d)"
+    match = re.search(pattern, reply.text, re.IGNORECASE)
+    return Hit(*match.span()) if match else None
