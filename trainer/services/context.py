@@ -19,6 +19,7 @@ from trainer.storage.repositories import DataStore
 if TYPE_CHECKING:
     from trainer.content.loader import ContentLibrary
     from trainer.services.exams import Exams
+    from trainer.services.roleplay.service import RolePlays
 
 
 @dataclass
@@ -43,6 +44,12 @@ class TrainerContext:
         from trainer.services.exams import Exams
 
         return Exams(self.store, self.library)
+
+    @cached_property
+    def roleplays(self) -> RolePlays:
+        from trainer.services.roleplay.service import RolePlays
+
+        return RolePlays(self.store, self.library)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -105,3 +105,37 @@ class ExamAttempt(Record):
     score: float | None = None
     marks: dict[str, float] = Field(default_factory=dict)
     practice: bool = False
+
+
+class RolePlayTurn(BaseModel):
+    """One agent turn as given: free text or an option number, and how long it took."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    say: str | None = None
+    pick: int | None = None
+    seconds: float | None = None
+    at: dt.datetime = Field(default_factory=now)
+
+
+class RolePlayRun(Record):
+    """A complaint role-play, saved after every turn; the scorecard once the call has ended.
+
+    Exam-mode runs keep the scenario as it was when they started (`scenario_snapshot`), so a
+    run resumed after the file changed, or re-scored later, uses the same version.
+    """
+
+    table: ClassVar[str] = "roleplay_runs"
+    scenario: str
+    mode: Literal["practice", "exam"]
+    lang: Literal["zh", "en"]
+    scenario_version: str
+    scenario_snapshot: dict[str, Any] | None = None
+    turns: list[RolePlayTurn] = Field(default_factory=list)
+    hints_used: int = 0
+    started_at: dt.datetime = Field(default_factory=now)
+    finished_at: dt.datetime | None = None
+    total: float | None = None
+    passed: bool | None = None
+    ending: str | None = None
+    scorecard: dict[str, Any] | None = None
