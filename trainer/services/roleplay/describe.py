@@ -15,12 +15,13 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def evidence_text(item: Evidence, lang: str) -> str:
+def evidence_text(item: Evidence, lang: str, with_note: bool = True) -> str:
     """`T2 "非常抱歉" +25`: the turn, the words and the points."""
     words = item.text if len(item.text) <= 40 else item.text[:39] + "…"
     label = translate(lang, "roleplay.card_option") if item.source == "option" else f"“{words}”"
     points = f"+{item.points:g}"
-    note = f" ({item.note.render(lang)})" if item.note and item.note.key != "fact_confirmed" else ""
+    shown = with_note and item.note is not None and item.note.key != "fact_confirmed"
+    note = f" ({item.note.render(lang)})" if shown and item.note else ""
     return f"T{item.turn} {label} {points}{note}"
 
 

@@ -492,7 +492,8 @@ class RolePlay:
             notes.extend(score.notes)
             if score.max > 0 and score.score == 0 and self.finished:
                 notes.append(Note(key=f"advice_{step}"))
-        missing = [key for key in self.scenario.facts if key not in self.confirmed_facts]
+        facts = self.scenario.facts
+        missing = [value for key, value in facts.items() if key not in self.confirmed_facts]
         if missing and self.finished:
             notes.append(Note(key="facts_missing", values={"facts": ", ".join(missing)}))
         for violation in violations:

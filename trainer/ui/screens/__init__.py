@@ -18,6 +18,10 @@ _MODULES = {
     "LessonScreen": "lesson",
     "PeopleScreen": "people",
     "ProblemsScreen": "problems",
+    "RolePlayReplayScreen": "roleplay_replay",
+    "RolePlayResultScreen": "roleplay_result",
+    "RolePlayScreen": "roleplay",
+    "RolePlaysScreen": "roleplays",
     "SetupScreen": "setup",
     "SignInScreen": "sign_in",
     "TrackScreen": "track",
@@ -32,6 +36,10 @@ __all__ = [
     "LessonScreen",
     "PeopleScreen",
     "ProblemsScreen",
+    "RolePlayReplayScreen",
+    "RolePlayResultScreen",
+    "RolePlayScreen",
+    "RolePlaysScreen",
     "SetupScreen",
     "SignInScreen",
     "TrackScreen",
@@ -46,6 +54,10 @@ if TYPE_CHECKING:
     from trainer.ui.screens.lesson import LessonScreen
     from trainer.ui.screens.people import PeopleScreen
     from trainer.ui.screens.problems import ProblemsScreen
+    from trainer.ui.screens.roleplay import RolePlayScreen
+    from trainer.ui.screens.roleplay_replay import RolePlayReplayScreen
+    from trainer.ui.screens.roleplay_result import RolePlayResultScreen
+    from trainer.ui.screens.roleplays import RolePlaysScreen
     from trainer.ui.screens.setup import SetupScreen
     from trainer.ui.screens.sign_in import SignInScreen
     from trainer.ui.screens.track import TrackScreen

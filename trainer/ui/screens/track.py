@@ -24,6 +24,7 @@ class TrackScreen(TrainerScreen):
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("n", "next_lesson", "keys.next_lesson"),
         Binding("e", "exam", "keys.exam"),
+        Binding("r", "roleplays", "keys.roleplays"),
     ]
 
     def __init__(self, track_id: str) -> None:
@@ -46,6 +47,7 @@ class TrackScreen(TrainerScreen):
             yield Static("", id="track-progress-text")
             yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
             yield Static("", id="track-exam")
+            yield Static("", id="track-roleplay")
             yield OptionList(id="lessons")
         yield Footer(compact=True)
 
@@ -70,12 +72,15 @@ class TrackScreen(TrainerScreen):
         )
         self.query_one("#track-progress", ProgressBar).update(progress=finished)
         self.query_one("#track-exam", Static).update(self._exam_line())
+        self.query_one("#track-roleplay", Static).update(self._roleplay_line())
         listing.highlighted = highlighted if highlighted is not None else 1
         listing.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "exam":
             return self.track.exam is not None
+        if action == "roleplays":
+            return bool(self.context.roleplays.scenarios_of(self.track))
         return True
 
     def _exam_line(self) -> str:
@@ -84,6 +89,24 @@ class TrackScreen(TrainerScreen):
         status = self.context.exams.status(self.trainer_app.signed_in_person, self.track_id)
         best = f"{status.best_score:g}" if status.best_score is not None else "-"
         return self.t("track.exam_line", best=best, used=status.attempts_used)
+
+    def _roleplay_line(self) -> str:
+        scenarios = self.context.roleplays.scenarios_of(self.track)
+        if not scenarios:
+            return ""
+        person = self.trainer_app.signed_in_person
+        scores = [
+            self.context.roleplays.best_exam_score(person, person.id, scenario.id)
+            for scenario in scenarios
+        ]
+        best = max((score for score in scores if score is not None), default=None)
+        shown = f"{best:g}" if best is not None else "-"
+        return self.t("track.roleplay_line", count=len(scenarios), best=shown)
+
+    def action_roleplays(self) -> None:
+        from trainer.ui.screens.roleplays import RolePlaysScreen
+
+        self.app.push_screen(RolePlaysScreen(self.track_id))
 
     def action_exam(self) -> None:
         from trainer.ui.screens.exam_intro import ExamIntroScreen

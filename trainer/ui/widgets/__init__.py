@@ -1,5 +1,6 @@
 """Widgets of the app, one per file."""
 
 from trainer.ui.widgets.answer_area import AnswerArea
+from trainer.ui.widgets.mood_meter import MoodMeter
 
-__all__ = ["AnswerArea"]
+__all__ = ["AnswerArea", "MoodMeter"]

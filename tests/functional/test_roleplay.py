@@ -1,0 +1,173 @@
+"""Playing complaint role-plays through the app: practice with checklist and hints, an exam
+run that counts, leaving a call and resuming it in a new app, and the replay."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from tests.functional.helpers import (
+    PASSWORD,
+    SIZE,
+    organisation_with_learner,
+    screen_text,
+    sign_in,
+    type_text,
+)
+from trainer.services.context import TrainerContext, open_context
+from trainer.services.roleplay.service import RolePlays
+from trainer.storage.records import RolePlayRun
+from trainer.ui.app import TrainerApp, make_app
+from trainer.ui.screens import (
+    RolePlayReplayScreen,
+    RolePlayResultScreen,
+    RolePlayScreen,
+    RolePlaysScreen,
+)
+
+
+async def _roleplays(app: TrainerApp, pilot: Pilot[None]) -> RolePlaysScreen:
+    await sign_in(app, pilot, "li-na", PASSWORD)
+    await pilot.press("enter")  # the frontline track
+    await pilot.pause()
+    assert "Role-plays: 1 scenario(s), best exam run -" in screen_text(app)
+    await pilot.press("r")
+    await pilot.pause()
+    assert isinstance(app.screen, RolePlaysScreen)
+    return app.screen
+
+
+async def _reply(app: TrainerApp, pilot: Pilot[None], text: str) -> None:
+    """Type a reply as a person would (Chinese arrives whole from the input method)."""
+    reply = app.screen.query_one("#reply", Input)
+    if text.isascii():
+        reply.focus()
+        await type_text(pilot, text)
+    else:
+        reply.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_a_practice_call_with_checklist_hint_and_scorecard(context: TrainerContext) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await _roleplays(app, pilot)
+        assert "Caller: Ms. Wang" in screen_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, RolePlayScreen)
+        text = screen_text(app)
+        assert "My refund is ten days late" in text
+        assert "☐ Apologise  ☐ Listen  ☐ Resolve  ☐ Follow up" in text
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "Give the company name and your agent ID" in screen_text(app)
+        assert "hints left: 1" in screen_text(app)
+
+        await _reply(app, pilot, "Hello, Galaxy Mart, agent ID 1024. I am so sorry about this.")
+        text = screen_text(app)
+        assert "☑ Apologise  ☐ Listen" in text
+        assert "✓ Apologise +25" in text
+        assert "Order A20240518, a 299 yuan refund" in text
+        await pilot.press("1")
+        await pilot.pause()
+        await _reply(app, pilot, "I will raise an urgent ticket and call you back by 5 pm today.")
+        await _reply(app, pilot, "Is there anything else? Thank you for calling, goodbye.")
+        assert isinstance(app.screen, RolePlayResultScreen)
+        text = screen_text(app)
+        assert "Total 100 / 100 · passed (pass mark 60)" in text
+        assert "Practice runs do not count" in text
+
+    runs = context.store.person_file("li-na").all(RolePlayRun)
+    assert len(runs) == 1 and runs[0].mode == "practice" and runs[0].hints_used == 1
+    assert runs[0].total == 100 and runs[0].passed is True
+    card = RolePlays.scorecard_of(runs[0])
+    assert card is not None
+    assert [(e.turn, e.text) for e in card.steps["follow_up"].evidence] == [
+        (3, "call you back by 5 pm today")
+    ]
+
+
+async def test_an_exam_call_in_chinese_counts_and_explains_its_score(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await _roleplays(app, pilot)
+        await pilot.press("f2")  # 中文
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")  # it counts: confirm
+        await pilot.pause()
+        assert isinstance(app.screen, RolePlayScreen)
+        text = screen_text(app)
+        assert "退款都十天了还没到账" in text
+        assert "☐ 道歉" not in text  # no checklist in an exam
+        await pilot.press("ctrl+t")  # and no hints
+        await pilot.pause()
+        assert "先报公司名和工号" not in screen_text(app)
+
+        await _reply(app, pilot, "你好，这个我不清楚。")
+        await pilot.press("1")
+        await pilot.pause()
+        await _reply(app, pilot, "非常抱歉，我帮您查一下，稍后给您回电。")
+        await _reply(app, pilot, "请问还有其他需要帮助的吗？感谢您的来电，再见！")
+        assert isinstance(app.screen, RolePlayResultScreen)
+        text = screen_text(app)
+        assert "总分 52.5 / 100 · 未通过（及格线 60）" in text
+        assert "T1 服务禁语 “不清楚” −5" in text
+        assert "T1 开场白 −5" in text
+        assert "“稍后”太模糊" in text
+
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RolePlayReplayScreen)
+        text = screen_text(app)
+        assert "第 1 轮，共 4 轮" in text
+        assert "⚠ 服务禁语 “不清楚” −5" in text
+        assert "更好的回复：" in text
+
+    runs = context.store.person_file("li-na").all(RolePlayRun)
+    assert len(runs) == 1 and runs[0].mode == "exam" and runs[0].lang == "zh"
+    assert runs[0].scenario_snapshot is not None
+    learner = context.accounts.person("li-na")
+    track = context.library.track("frontline")
+    assert track is not None
+    assert context.roleplays.practical_score(learner, "li-na", track) == runs[0].total
+    card = RolePlays.scorecard_of(runs[0])
+    assert card is not None
+    assert card.steps["follow_up"].score == 12.5
+    assert {v.rule for v in card.violations} == {"greeting", "forbidden_phrase"}
+
+
+async def test_leaving_a_call_keeps_it_and_a_new_app_resumes_it(context: TrainerContext) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await _roleplays(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        await _reply(app, pilot, "Hello, Galaxy Mart, agent ID 1024. I am so sorry.")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RolePlaysScreen)
+        runs = app.screen.query_one("#runs", OptionList)
+        shown = str(runs.get_option_at_index(0).prompt)
+        assert "practice  unfinished: p or x resumes it" in shown
+
+    again = make_app(open_context(context.settings))
+    async with again.run_test(size=SIZE) as pilot:
+        await _roleplays(again, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(again.screen, RolePlayScreen)
+        text = screen_text(again)
+        assert "I am so sorry." in text  # the turn already given
+        assert "Order A20240518, a 299 yuan refund" in text  # waiting at the second node
+        assert "☑ Apologise" in text
+    runs = context.store.person_file("li-na").all(RolePlayRun)
+    assert len(runs) == 1 and len(runs[0].turns) == 1
