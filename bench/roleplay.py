@@ -65,7 +65,9 @@ def build_scenario(library: ContentLibrary) -> Scenario:
             "facts": {"order_id": "A20240518", "amount": "299"},
             "secrets": {"phone": "13800001234"},
             "mood": {"start": 50, "hangup_at": 0},
-            "rules": [{"id": "overpromise", "forbid": ["保证.{0,6}全额", "guarantee"], "fatal": True}],
+            "rules": [
+                {"id": "overpromise", "forbid": ["保证.{0,6}全额", "guarantee"], "fatal": True}
+            ],
             "nodes": nodes,
             "endings": [{"id": "end", "text": "end"}],
         }

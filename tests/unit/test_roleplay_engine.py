@@ -204,6 +204,15 @@ def test_the_organisation_stands_in_for_a_scenario_without_company(bundled: Cont
     assert [v.note.values for v in card.violations if v.rule == "greeting"] == [
         {"parts": "company"}
     ]
+    both = Context(
+        bundled.lexicon, bundled.standard, organisation="星河客服中心 Galaxy Service Centre"
+    )
+    for lang, opening in (
+        ("zh", "您好，星河客服中心，工号7。"),
+        ("en", "Hello, Galaxy Service Centre, agent ID 7."),
+    ):
+        card = play(scenario, both, opening, "", "bye", lang=lang)
+        assert not [v for v in card.violations if v.rule == "greeting"], opening
 
 
 def test_closing_is_checked_on_the_last_turn_only_when_the_call_ends(context: Context) -> None:

@@ -14,6 +14,7 @@ from trainer.services.accounts import Accounts
 from trainer.services.exams import Exams
 from trainer.services.marking import right_answer_value
 from trainer.services.progress import Progress
+from trainer.services.roleplay.service import Mode, RolePlays
 from trainer.storage.records import Person, Role, now
 from trainer.storage.repositories import DataStore
 
@@ -53,6 +54,47 @@ DEMO_EXAMS: tuple[tuple[str, str, float, int], ...] = (
 )
 
 
+# Role-play runs of the demo: (person, scenario, mode, the agent's turns in Chinese).
+_WEAK_REFUND_CALL = (
+    "你好，这个退款一般都要等的。",
+    "3",
+    "我帮您查一下，稍后给您回电。",
+    "好的，再见。",
+)
+_GOOD_REFUND_CALL = (
+    "您好，星河电商客服，工号2046。非常抱歉让您等了这么久，我理解您的着急。",
+    "1",
+    "我现在就为您提交加急工单，请财务核实打款，今天17点前给您回电告知结果。",
+    "退款已加急，今天17点前给您回电。请问还有其他需要帮助的吗？感谢您的来电，再见！",
+)
+_DRILL_CALL = (
+    "您好，这里是星河电商客户服务，工号3012，请问有什么可以帮您？",
+    "1",
+    "我马上帮您查询物流状态，2小时内给您回电告知结果。",
+    "请问还有其他需要帮助的吗？感谢您的来电，祝您生活愉快，再见！",
+)
+DEMO_ROLEPLAYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("zhao-lei", "refund_delay", "practice", _WEAK_REFUND_CALL),
+    ("zhao-lei", "refund_delay", "exam", _GOOD_REFUND_CALL),
+    ("sun-yue", "refund_delay", "practice", _WEAK_REFUND_CALL),
+    ("wang-xiaoming", "greeting_drill", "practice", _DRILL_CALL),
+)
+
+
+def _play_call(
+    roleplays: RolePlays, person: Person, scenario_id: str, mode: Mode, turns: tuple[str, ...]
+) -> None:
+    """Play a call as a learner would: a digit picks an option, anything else is said."""
+    live = roleplays.start(person, scenario_id, mode, "zh")
+    for turn in turns:
+        if live.finished:
+            break
+        if turn.isdigit():
+            live.pick(int(turn), seconds=8)
+        else:
+            live.say(turn, seconds=20)
+
+
 def _sit_exam(
     exams: Exams, person: Person, track_id: str, share_right: float, days_ago: int
 ) -> None:
@@ -89,4 +131,9 @@ def build_demo(store: DataStore, library: ContentLibrary) -> list[DemoPerson]:
     for person_id, track_id, share_right, days_ago in DEMO_EXAMS:
         if library.track(track_id) is not None:
             _sit_exam(exams, accounts.person(person_id), track_id, share_right, days_ago)
+    roleplays = RolePlays(store, library)
+    for person_id, scenario_id, mode, turns in DEMO_ROLEPLAYS:
+        if library.scenario(scenario_id) is not None:
+            run_mode: Mode = "exam" if mode == "exam" else "practice"
+            _play_call(roleplays, accounts.person(person_id), scenario_id, run_mode, turns)
     return list(DEMO_PEOPLE)

@@ -13,6 +13,7 @@ plays a written transcript through it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -357,7 +358,13 @@ class RolePlay:
         if self.scenario.company is not None:
             names = [self.scenario.company.zh, self.scenario.company.en]
             return [name for name in names if name]
-        return [self.context.organisation] if self.context.organisation else []
+        name = (self.context.organisation or "").strip()
+        if not name:
+            return []
+        # "星河客服中心 Galaxy Service Centre": an agent says one language's part of it
+        chinese = "".join(re.findall(r"[\u3400-\u9fff]+", name))
+        latin = re.sub(r"[\u3400-\u9fff]+", " ", name).strip(" /|-")
+        return [part for part in dict.fromkeys([name, chinese, " ".join(latin.split())]) if part]
 
     def _check_greeting(self, record: TurnRecord, reply: Reply) -> None:
         rule = self.context.standard.greeting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -12,6 +13,7 @@ from textual.widgets import Footer, Header, ListItem, ListView, ProgressBar, Sta
 
 from trainer.storage.records import Person
 from trainer.ui.screens.base import TrainerScreen
+from trainer.ui.timefmt import local_time
 
 if TYPE_CHECKING:
     from trainer.content.models import Lesson, Track
@@ -99,10 +101,64 @@ class HomeScreen(TrainerScreen):
                     else self.t("home.exam_none")
                 )
                 text = f"{text} · {exam}"
+            if track.practice.scenarios:
+                text = f"{text} · {self._practical_text(person, track)}"
             items.append(
                 TrackItem(track.id, track.title.get(lang), text, finished, len(track.lessons))
             )
         yield ListView(*items, id="tracks")
+        recent = self._recent_results(person)
+        if recent:
+            yield Static(self.t("home.recent"), classes="section-title")
+            yield Static("\n".join(recent), id="recent")
+
+    def _practical_text(self, person: Person, track: Track) -> str:
+        roleplays = self.context.roleplays
+        practical = roleplays.practical_score(person, person.id, track)
+        if practical is not None:
+            return self.t("home.practical", score=f"{practical:g}")
+        done = sum(
+            roleplays.best_exam_score(person, person.id, scenario_id) is not None
+            for scenario_id in track.practice.scenarios
+        )
+        return self.t("home.practical_progress", done=done, total=len(track.practice.scenarios))
+
+    def _recent_results(self, person: Person, count: int = 3) -> list[str]:
+        """The latest exam attempts and finished role-plays, newest first."""
+        lang = self.trainer_app.tr.lang
+        results: list[tuple[dt.datetime, str]] = []
+        for attempt in self.context.exams.attempts(person, person.id):
+            if attempt.submitted_at is not None and attempt.score is not None:
+                track = self.context.library.track(attempt.track)
+                title = track.title.get(lang) if track else attempt.track
+                kind = self.t("exam.practice") if attempt.practice else self.t("exam.counted")
+                results.append(
+                    (
+                        attempt.submitted_at,
+                        self.t(
+                            "home.recent_exam", track=title, kind=kind, score=f"{attempt.score:g}"
+                        ),
+                    )
+                )
+        for run in self.context.roleplays.runs(person, person.id):
+            if run.finished_at is not None and run.total is not None:
+                scenario = self.context.library.scenario(run.scenario)
+                title = scenario.title.get(lang) if scenario else run.scenario
+                verdict = self.t("roleplay.passed" if run.passed else "roleplay.not_passed")
+                results.append(
+                    (
+                        run.finished_at,
+                        self.t(
+                            "home.recent_roleplay",
+                            scenario=title,
+                            kind=self.t(f"roleplay.mode_{run.mode}"),
+                            score=f"{run.total:g}",
+                            verdict=verdict,
+                        ),
+                    )
+                )
+        results.sort(key=lambda item: item[0], reverse=True)
+        return [f"{local_time(moment)}  {text}" for moment, text in results[:count]]
 
     def _trainer_part(self) -> ComposeResult:
         library = self.context.library
