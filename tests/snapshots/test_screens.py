@@ -57,3 +57,37 @@ def test_learner_home(snap_compare: Any, tmp_path: Path, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_lesson_reader(snap_compare: Any, tmp_path: Path, lang: str) -> None:
     assert snap_compare(_app(tmp_path, lang), terminal_size=SIZE, run_before=_lesson)
+
+
+WEAK_CALL = {
+    "zh": ["你好，这个我不清楚。", 1, "非常抱歉，我帮您查一下，稍后给您回电。", "好的，再见。"],
+    "en": ["Hi, I don't know.", 1, "So sorry, let me check; I'll call you back later.", "Bye."],
+}
+
+
+def _app_with_a_call(tmp_path: Path, lang: str) -> TrainerApp:
+    """li-na has played the refund call once, in the app's language, with mistakes to show."""
+    context = open_context(Settings(data_dir=tmp_path / "data", language=lang))
+    organisation_with_learner(context)
+    live = context.roleplays.start(context.accounts.person("li-na"), "refund_delay", "exam", lang)
+    for turn in WEAK_CALL[lang]:
+        if isinstance(turn, int):
+            live.pick(turn, seconds=5)
+        else:
+            live.say(turn, seconds=20)
+    assert live.finished
+    return make_app(context)
+
+
+async def _scorecard(pilot: Any) -> None:
+    await _signed_in(pilot)
+    await pilot.press("enter", "r")  # the track, its role-plays
+    await pilot.pause()
+    await pilot.press("tab", "enter")  # the run's scorecard
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_roleplay_scorecard(snap_compare: Any, tmp_path: Path, lang: str) -> None:
+    app = _app_with_a_call(tmp_path, lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_scorecard)

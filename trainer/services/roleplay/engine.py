@@ -354,6 +354,14 @@ class RolePlay:
         )
         self.mood += mood
 
+    def _company_said(self) -> str:
+        """The company's name as an agent speaking this run's language would say it."""
+        if self.scenario.company is not None:
+            return self.scenario.company.get(self.lang)
+        names = self.company_names()
+        wanted = [n for n in names if bool(re.search(r"[\u3400-\u9fff]", n)) == (self.lang == "zh")]
+        return (wanted or names or [""])[-1]
+
     def company_names(self) -> list[str]:
         if self.scenario.company is not None:
             names = [self.scenario.company.zh, self.scenario.company.en]
@@ -380,9 +388,7 @@ class RolePlay:
             return
         better = None
         if rule.better:
-            better = rule.better.get(self.lang).replace(
-                "{company}", companies[0] if companies else ""
-            )
+            better = rule.better.get(self.lang).replace("{company}", self._company_said())
         note = Note(key="greeting_missing", values={"parts": ",".join(missing)})
         self._violate(record, reply, Hit(0, 0), "greeting", rule.penalty, False, 0, better, note)
 

@@ -131,6 +131,8 @@ class RolePlaysScreen(TrainerScreen):
             runs.add_option(Option(f"{local_time(run.started_at)}  {mode}  {result}", id=run.id))
         if not runs.option_count:
             runs.add_option(Option(self.t("roleplay.no_runs"), disabled=True))
+        else:
+            runs.highlighted = 0
 
     @on(OptionList.OptionSelected, "#runs")
     def open_run(self, event: OptionList.OptionSelected) -> None:
