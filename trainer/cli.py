@@ -3,6 +3,7 @@
     trainer [--data DIR] [--content DIR ...] [--lang zh|en] [--demo]    start the app
     trainer validate [PATH ...]                                         check content
     trainer roleplay score SCENARIO TRANSCRIPT [--json]                 score a role-play
+    trainer certificate issue|export|revoke, trainer verify CODE        certificates
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
@@ -84,6 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
     score.add_argument("transcript", type=Path, metavar="TRANSCRIPT")
     score.add_argument("--json", action="store_true")
+
+    certificate = commands.add_parser("certificate", help="certificates / 证书")
+    certificate_commands = certificate.add_subparsers(
+        dest="certificate_command", metavar="ACTION", required=True
+    )
+    issue = certificate_commands.add_parser("issue", help="issue to someone who passed / 颁发")
+    issue.add_argument("person")
+    issue.add_argument("track")
+    issue.add_argument("-o", "--output", type=Path, help="write the PDF here / 保存 PDF")
+    export = certificate_commands.add_parser("export", help="all current PDFs as a zip / 导出")
+    export.add_argument("--track")
+    export.add_argument("-o", "--output", type=Path, required=True)
+    revoke = certificate_commands.add_parser("revoke", help="revoke a certificate / 吊销")
+    revoke.add_argument("code")
+    revoke.add_argument("--reason", required=True)
+    verify = commands.add_parser("verify", help="check a certificate code / 验证证书")
+    verify.add_argument("code")
+    verify.add_argument("--pdf", type=Path, help="also check that this file is the one issued")
 
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
@@ -176,11 +195,29 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         except RolePlayCommandError as error:
             print("\n".join(error.lines), file=sys.stderr)
             return 1
+    if arguments.command in ("certificate", "verify"):
+        return _certificate_dispatch(arguments, settings, tr)
     if arguments.command == "serve":
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
         return user_command(open_context(settings), arguments, tr)
     return run_app(settings, demo=arguments.demo, tr=tr)
+
+
+def _certificate_dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
+    from trainer import cli_certificates
+
+    context = open_context(settings)
+    if arguments.command == "verify":
+        return cli_certificates.verify(context, arguments.code, arguments.pdf, tr)
+    action = arguments.certificate_command
+    if action == "issue":
+        return cli_certificates.certificate_issue(
+            context, arguments.person, arguments.track, arguments.output, tr
+        )
+    if action == "export":
+        return cli_certificates.certificate_export(context, arguments.track, arguments.output, tr)
+    return cli_certificates.certificate_revoke(context, arguments.code, arguments.reason, tr)
 
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:

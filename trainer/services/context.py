@@ -18,7 +18,10 @@ from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
     from trainer.content.loader import ContentLibrary
+    from trainer.services.assessment import Assessments
+    from trainer.services.certificates import Certificates
     from trainer.services.exams import Exams
+    from trainer.services.mentoring import Mentoring
     from trainer.services.roleplay.service import RolePlays
 
 
@@ -50,6 +53,24 @@ class TrainerContext:
         from trainer.services.roleplay.service import RolePlays
 
         return RolePlays(self.store, self.library)
+
+    @cached_property
+    def assessments(self) -> Assessments:
+        from trainer.services.assessment import Assessments
+
+        return Assessments(self.store, self.library, self.exams, self.roleplays)
+
+    @cached_property
+    def certificates(self) -> Certificates:
+        from trainer.services.certificates import Certificates
+
+        return Certificates(self.store, self.assessments)
+
+    @cached_property
+    def mentoring(self) -> Mentoring:
+        from trainer.services.mentoring import Mentoring
+
+        return Mentoring(self.store, self.library)
 
     @cached_property
     def accounts(self) -> Accounts:

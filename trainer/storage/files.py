@@ -103,16 +103,23 @@ def _fsync_folder(folder: Path) -> None:
 
 def atomic_write_json(path: Path, data: Any) -> None:
     """Write `data` to `path` so that no crash can leave it half-written. Call under the lock."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    atomic_write_bytes(path, text.encode("utf-8"), keep_backup=True)
+
+
+def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = False) -> None:
+    """Write `data` to a temporary file beside `path`, fsync, then replace `path` with it."""
     folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder
     )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+        if keep_backup and path.exists():
             _keep_backup(path)
         os.replace(temporary, path)
     except BaseException:

@@ -139,3 +139,52 @@ class RolePlayRun(Record):
     passed: bool | None = None
     ending: str | None = None
     scorecard: dict[str, Any] | None = None
+
+
+class Mentorship(Record):
+    """A mentor assigned to a mentee from `start` for `days` (kept after it ends: history)."""
+
+    table: ClassVar[str] = "mentorships"
+    mentor: str
+    mentee: str
+    start: dt.datetime = Field(default_factory=now)
+    days: int = Field(default=30, ge=1, le=365)
+    assigned_by: str = ""
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(days=self.days)
+
+
+class SignOff(Record):
+    """A mentor's word that a mentee is ready for duty on a track."""
+
+    table: ClassVar[str] = "sign_offs"
+    mentor: str
+    mentee: str
+    track: str
+    at: dt.datetime = Field(default_factory=now)
+    note: str = ""
+
+
+class Certificate(Record):
+    """A certificate in the registry (`roster.json`); `id` is its verification code."""
+
+    table: ClassVar[str] = "certificates"
+    person: str
+    person_name: str
+    organisation: str
+    track: str
+    track_title: dict[str, str]
+    final: float
+    grade: Literal["excellent", "good", "pass", "needs_improvement"]
+    theory: float | None
+    practical: float | None
+    issued_at: dt.datetime = Field(default_factory=now)
+    expires_at: dt.datetime | None = None
+    pdf_sha256: str = ""
+    issued_by: str = ""
+    revoked_at: dt.datetime | None = None
+    revoked_reason: str = ""
+    replaces: str | None = None
+    """The code of the certificate this one was reissued for."""

@@ -31,10 +31,10 @@ from trainer.content.models import (
     Transcript,
 )
 from trainer.errors import TrainerError
+from trainer.services.notes import Note
 from trainer.services.roleplay.matching import Hit, PhraseMatcher, Reply, literal_hit
 from trainer.services.roleplay.scorecard import (
     Evidence,
-    Note,
     Scorecard,
     StepScore,
     TurnRecord,

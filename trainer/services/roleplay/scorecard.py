@@ -12,29 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from trainer.content.models import STEPS
-from trainer.i18n import translate
+from trainer.services.notes import Note
 
 Source = Literal["rubric", "option", "fact", "standard"]
-
-
-class Note(BaseModel):
-    """A coaching sentence: the catalog key `roleplay.<key>` with its values."""
-
-    key: str
-    values: dict[str, str | int | float] = Field(default_factory=dict)
-
-    def render(self, lang: str) -> str:
-        values: dict[str, str | int | float] = {}
-        for name, value in self.values.items():
-            if name.endswith("step") and isinstance(value, str) and value in STEPS:
-                value = translate(lang, f"roleplay.step_{value}")
-            elif name == "parts" and isinstance(value, str):
-                separator = "、" if lang == "zh" else ", "
-                names = [translate(lang, f"roleplay.part_{part}") for part in value.split(",")]
-                value = separator.join(names)
-            values[name] = value
-        return translate(lang, f"roleplay.{self.key}", **values)
 
 
 class Evidence(BaseModel):

@@ -1,0 +1,214 @@
+"""The final assessment: weighting, grade boundaries, part minimums, what is missing, and the
+cleared-for-duty gate condition by condition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trainer.content.loader import ContentLibrary, load_library
+from trainer.locations import bundled_content_root
+from trainer.services.accounts import Accounts
+from trainer.services.assessment import Assessments, grade_for
+from trainer.services.mentoring import Mentoring
+from trainer.storage import DataStore
+from trainer.storage.records import RolePlayRun
+
+PASSWORD = "correct horse"
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        (100, "excellent"),
+        (90, "excellent"),
+        (89.99, "good"),
+        (80, "good"),
+        (79.99, "pass"),
+        (60, "pass"),
+        (59.99, "needs_improvement"),
+        (0, "needs_improvement"),
+        (89.995, "excellent"),  # 89.995 from weighting rounds to 90.00
+    ],
+)
+def test_grade_bands(score: float, grade: str) -> None:
+    assert grade_for(score) == grade
+
+
+@dataclass
+class FakeExams:
+    """Stands in for the exam service: a fixed counted theory score."""
+
+    theory: float | None
+
+    def counted_score(self, actor: Any, person_id: str, track_id: str) -> float | None:
+        return self.theory
+
+
+@dataclass
+class FakeRolePlays:
+    """Stands in for the role-play service: fixed best exam-run scores per scenario."""
+
+    best: dict[str, float] = field(default_factory=dict)
+    drill_passed: bool = False
+
+    def best_exam_score(self, actor: Any, person_id: str, scenario_id: str) -> float | None:
+        return self.best.get(scenario_id)
+
+    def practical_score(self, actor: Any, person_id: str, track: Any) -> float | None:
+        scores = [self.best.get(sid) for sid in track.practice.scenarios]
+        if any(score is None for score in scores):
+            return None
+        return sum(s for s in scores if s is not None) / len(scores)
+
+    def runs(self, actor: Any, person_id: str, scenario_id: str | None = None) -> list[Any]:
+        if not self.drill_passed:
+            return []
+        return [
+            RolePlayRun(
+                id="r",
+                scenario=scenario_id or "",
+                mode="practice",
+                lang="zh",
+                scenario_version="v",
+                passed=True,
+                total=100,
+            )
+        ]
+
+
+@pytest.fixture(scope="module")
+def library() -> ContentLibrary:
+    return load_library([bundled_content_root()])
+
+
+@pytest.fixture
+def people(data_dir: Path) -> Any:
+    store = DataStore(data_dir)
+    accounts = Accounts(store)
+    accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
+    boss = accounts.person("chen")
+    learner = accounts.add_person(boss, "王小明", ["learner"], PASSWORD, ["new_hire"], "wang")
+    accounts.add_person(boss, "刘洋", ["mentor"], PASSWORD, [], "liu")
+    return store, boss, learner
+
+
+def assessments(
+    store: DataStore,
+    library: ContentLibrary,
+    theory: float | None,
+    practical: float | None,
+    drill: bool = False,
+) -> Assessments:
+    best = {} if practical is None else {"refund_delay": practical, "greeting_drill": practical}
+    return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("theory", "practical", "final", "grade", "passed"),
+    [
+        (80, 90, 86, "good", True),
+        (100, 100, 100, "excellent", True),
+        (60, 60, 60, "pass", True),
+        (59.9, 60, 59.96, "needs_improvement", False),
+        (0, 100, 60, "pass", False),  # frontline needs 50 in each part
+        (100, 33.4, 60.04, "pass", False),
+        (50, 50, 50, "needs_improvement", False),
+    ],
+)
+def test_theory_forty_practical_sixty(
+    people: Any,
+    library: ContentLibrary,
+    theory: float,
+    practical: float,
+    final: float,
+    grade: str,
+    passed: bool,
+) -> None:
+    store, boss, _learner = people
+    result = assessments(store, library, theory, practical).assess(boss, "wang", "frontline")
+    assert (result.final, result.grade, result.passed) == (final, grade, passed)
+    assert (result.theory_weight, result.practical_weight) == (40, 60)
+
+
+def test_a_part_under_its_minimum_fails_a_passing_total(
+    people: Any, library: ContentLibrary
+) -> None:
+    store, boss, _ = people
+    track = library.tracks["frontline"]
+    strict = track.model.model_copy(
+        update={
+            "assessment": track.model.assessment.model_copy(
+                update={"minimum": track.model.assessment.minimum.model_copy(update={"theory": 50})}
+            )
+        }
+    )
+    library = ContentLibrary(
+        tracks={"frontline": type(track)(strict, track.document)},
+        scenarios=library.scenarios,
+        lexicon=library.lexicon,
+    )
+    result = assessments(store, library, 40, 100).assess(boss, "wang", "frontline")
+    assert result.final == 76 and not result.passed
+    assert [note.key for note in result.missing] == ["theory_below_minimum"]
+    assert result.missing[0].render("en") == "The theory score 40 is below its minimum 50."
+
+
+def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
+    store, boss, _ = people
+    result = assessments(store, library, None, None).assess(boss, "wang", "frontline")
+    assert result.final is None and result.grade is None and not result.passed
+    assert [note.render("en") for note in result.missing] == [
+        "The theory exam has not been taken yet.",
+        "An exam-mode role-play is still to do: 退款十天仍未到账.",
+    ]
+
+
+def test_the_gate_needs_each_condition_in_turn(people: Any, library: ContentLibrary) -> None:
+    store, boss, _learner = people
+    mentoring = Mentoring(store, library)
+
+    def gate(drill: bool, at: dt.datetime = NOW) -> dict[str, bool]:
+        result = assessments(store, library, 90, 90, drill).assess(boss, "wang", "new_hire", at)
+        return {condition.key: condition.met for condition in result.gate}
+
+    assert gate(drill=False) == {
+        "assessment": True,
+        "script_drill": False,
+        "mentorship": False,
+        "sign_off": False,
+    }
+    assert gate(drill=True)["script_drill"] is True
+
+    mentoring.assign(boss, "liu", "wang", start=NOW - dt.timedelta(days=10))
+    assert gate(drill=True)["mentorship"] is False  # 20 days to run
+    result = assessments(store, library, 90, 90, True).assess(boss, "wang", "new_hire", NOW)
+    assert "The mentorship has 20 more day(s) to run." in [n.render("en") for n in result.missing]
+    assert gate(drill=True, at=NOW + dt.timedelta(days=20))["mentorship"] is True
+
+    mentor = store.person("liu")
+    assert mentor is not None
+    mentoring.sign_off(mentor, "wang", "new_hire")
+    later = NOW + dt.timedelta(days=21)
+    assert gate(drill=True, at=later) == dict.fromkeys(
+        ("assessment", "script_drill", "mentorship", "sign_off"), True
+    )
+    passed = assessments(store, library, 90, 90, True).assess(boss, "wang", "new_hire", later)
+    assert passed.passed and passed.missing == []
+    failing = assessments(store, library, 30, 30, True).assess(boss, "wang", "new_hire", later)
+    assert not failing.passed and failing.gate[0].met is False
+
+
+def test_only_a_mentor_of_the_mentee_signs_off(people: Any, library: ContentLibrary) -> None:
+    from trainer.services.access import AccessDenied
+
+    store, _boss, _learner = people
+    mentor = store.person("liu")
+    assert mentor is not None
+    with pytest.raises(AccessDenied):
+        Mentoring(store, library).sign_off(mentor, "wang", "new_hire")

@@ -1,0 +1,235 @@
+"""The final assessment of a track: theory and practice weighted, a grade, and what is missing.
+
+SCORING.md: final = theory x 40% + practical x 60% (the track's `assessment.weights`), a
+pass needs the final at or above the pass mark and each part at or above its minimum; grades
+are the after-sales evaluation bands. A track with no exam (or no practice scenarios) is
+assessed on the other part alone. New-hire tracks with the `cleared_for_duty` gate also need
+their script drill passed, the mentorship period over and a mentor's sign-off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from trainer.content.loader import ContentLibrary
+from trainer.content.models import Track
+from trainer.errors import TrainerError
+from trainer.services.access import require_self_or_trainer
+from trainer.services.exams import Exams
+from trainer.services.notes import Note
+from trainer.services.roleplay.service import RolePlays
+from trainer.storage.records import Mentorship, Person, SignOff, now
+from trainer.storage.repositories import DataStore
+
+Grade = Literal["excellent", "good", "pass", "needs_improvement"]
+GRADE_BANDS: tuple[tuple[float, Grade], ...] = ((90, "excellent"), (80, "good"), (60, "pass"))
+
+
+class AssessmentError(TrainerError):
+    area = "assessment"
+
+
+def grade_for(score: float) -> Grade:
+    """The band of a 0-100 score: excellent >= 90, good 80-89, pass 60-79, else needs work."""
+    score = round(score, 2)  # 89.995 from weighting is 90.0, not "good"
+    for floor, grade in GRADE_BANDS:
+        if score >= floor:
+            return grade
+    return "needs_improvement"
+
+
+@dataclass(frozen=True)
+class GateCondition:
+    """One condition of the cleared-for-duty gate, and whether it holds."""
+
+    key: Literal["assessment", "script_drill", "mentorship", "sign_off"]
+    met: bool
+    detail: Note | None = None
+
+
+@dataclass
+class Result:
+    """Where a learner stands on a track's final assessment."""
+
+    track: str
+    theory: float | None
+    practical: float | None
+    theory_weight: float
+    practical_weight: float
+    final: float | None
+    grade: Grade | None
+    assessment_passed: bool
+    gate: list[GateCondition] = field(default_factory=list)
+    missing: list[Note] = field(default_factory=list)
+    """What stands between the learner and the certificate, as catalog sentences."""
+
+    @property
+    def passed(self) -> bool:
+        """The assessment passed and, where the track has one, the gate met."""
+        return self.assessment_passed and all(condition.met for condition in self.gate)
+
+
+@dataclass
+class Assessments:
+    store: DataStore
+    library: ContentLibrary
+    exams: Exams
+    roleplays: RolePlays
+
+    def track(self, track_id: str) -> Track:
+        track = self.library.track(track_id)
+        if track is None:
+            raise AssessmentError("unknown_track", track=track_id)
+        return track
+
+    def assess(
+        self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
+    ) -> Result:
+        require_self_or_trainer(actor, person_id)
+        track = self.track(track_id)
+        spec = track.assessment
+        has_theory = track.exam is not None
+        has_practice = bool(track.practice.scenarios)
+        theory = self.exams.counted_score(actor, person_id, track_id) if has_theory else None
+        practical = (
+            self.roleplays.practical_score(actor, person_id, track) if has_practice else None
+        )
+        theory_weight = spec.weights.theory if has_practice else 100.0
+        practical_weight = spec.weights.practical if has_theory else 100.0
+        if not has_theory:
+            theory_weight = 0.0
+        if not has_practice:
+            practical_weight = 0.0
+
+        missing: list[Note] = []
+        if has_theory and theory is None:
+            missing.append(Note(area="assessment", key="theory_missing"))
+        if has_practice and practical is None:
+            todo = [
+                sid
+                for sid in track.practice.scenarios
+                if self.roleplays.best_exam_score(actor, person_id, sid) is None
+            ]
+            titles = ", ".join(self._scenario_title(sid) for sid in todo)
+            missing.append(
+                Note(area="assessment", key="practical_missing", values={"scenarios": titles})
+            )
+
+        final = grade = None
+        assessment_passed = False
+        complete = (theory is not None or not has_theory) and (
+            practical is not None or not has_practice
+        )
+        if complete and (has_theory or has_practice):
+            final = round(
+                (theory or 0) * theory_weight / 100 + (practical or 0) * practical_weight / 100, 2
+            )
+            grade = grade_for(final)
+            assessment_passed = final >= spec.pass_mark
+            if not assessment_passed:
+                missing.append(
+                    Note(
+                        area="assessment",
+                        key="below_pass_mark",
+                        values={"final": f"{final:g}", "pass_mark": f"{spec.pass_mark:g}"},
+                    )
+                )
+            for part, score, floor in (
+                ("theory", theory, spec.minimum.theory),
+                ("practical", practical, spec.minimum.practical),
+            ):
+                if score is not None and score < floor:
+                    assessment_passed = False
+                    missing.append(
+                        Note(
+                            area="assessment",
+                            key=f"{part}_below_minimum",
+                            values={"score": f"{score:g}", "minimum": f"{floor:g}"},
+                        )
+                    )
+
+        gate: list[GateCondition] = []
+        if track.gate == "cleared_for_duty":
+            gate = self._gate(actor, person_id, track, assessment_passed, at or now())
+            missing.extend(condition.detail for condition in gate if condition.detail)
+        return Result(
+            track=track_id,
+            theory=theory,
+            practical=practical,
+            theory_weight=theory_weight,
+            practical_weight=practical_weight,
+            final=final,
+            grade=grade,
+            assessment_passed=assessment_passed,
+            gate=gate,
+            missing=missing,
+        )
+
+    def _scenario_title(self, scenario_id: str) -> str:
+        scenario = self.library.scenario(scenario_id)
+        return scenario.title.get("zh") if scenario else scenario_id
+
+    def _gate(
+        self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime
+    ) -> list[GateCondition]:
+        conditions = [GateCondition("assessment", passed)]
+
+        undrilled = [
+            sid
+            for sid in track.script_drill
+            if not any(run.passed for run in self.roleplays.runs(actor, person_id, sid))
+        ]
+        conditions.append(
+            GateCondition(
+                "script_drill",
+                not undrilled,
+                None
+                if not undrilled
+                else Note(
+                    area="assessment",
+                    key="drill_missing",
+                    values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
+                ),
+            )
+        )
+
+        mentorships = [m for m in self.store.roster.all(Mentorship) if m.mentee == person_id]
+        if not mentorships:
+            days = track.mentorship_days
+            conditions.append(
+                GateCondition(
+                    "mentorship",
+                    False,
+                    Note(area="assessment", key="no_mentor", values={"days": days}),
+                )
+            )
+        else:
+            # the first assignment's period; a change of mentor does not restart the month
+            first = min(mentorships, key=lambda m: m.start)
+            left = (first.end - at).total_seconds() / 86400
+            done = left <= 0
+            detail = (
+                None
+                if done
+                else Note(area="assessment", key="mentorship_running", values={"days": _ceil(left)})
+            )
+            conditions.append(GateCondition("mentorship", done, detail))
+
+        signed = any(
+            s.mentee == person_id and s.track == track.id for s in self.store.roster.all(SignOff)
+        )
+        conditions.append(
+            GateCondition(
+                "sign_off",
+                signed,
+                None if signed else Note(area="assessment", key="not_signed_off"),
+            )
+        )
+        return conditions
+
+
+def _ceil(days: float) -> int:
+    whole = int(days)
+    return whole if whole == days else whole + 1
