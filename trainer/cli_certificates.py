@@ -41,7 +41,7 @@ def certificate_issue(
     if issued.missing_glyphs:
         print(tr("cli.missing_glyphs", chars=" ".join(issued.missing_glyphs)), file=sys.stderr)
     if output is not None:
-        atomic_write_bytes(output, issued.pdf)
+        atomic_write_bytes(output, issued.pdf, shared=True)
         print(tr("cli.written", path=output))
     return 0
 
@@ -58,7 +58,7 @@ def certificate_export(
             progress.update(task, completed=done, total=total)
 
         data = context.certificates.export(None, track_id, progress=advance)
-    atomic_write_bytes(output, data)
+    atomic_write_bytes(output, data, shared=True)
     import zipfile
     from io import BytesIO
 

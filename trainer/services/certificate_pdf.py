@@ -10,11 +10,11 @@ bytes, so the SHA-256 kept in the registry can check a file later.
 from __future__ import annotations
 
 import io
+import itertools
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Group, Rect
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
@@ -49,26 +49,30 @@ def _both(key: str, **values: object) -> tuple[str, str]:
 
 
 def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
-    """A QR code of `text` as plain filled squares (reportlab's renderer would also pull in
-    its default Helvetica, which is never embedded)."""
-    widget = QrCodeWidget(text, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    scale = size / max(right - left, top - bottom)
+    """A QR code of `text`, its dark modules drawn as filled runs straight on the canvas.
+
+    reportlab's QR widget would build thousands of shape objects (most of a certificate's
+    drawing time) and its renderer would pull in an unembedded Helvetica.
+    """
+    code = QrCodeWidget(text, barLevel="M").qr
+    code.make()
+    count = code.getModuleCount()
+    quiet = 4  # modules of white margin that scanners need
+    module = size / (count + 2 * quiet)
+    canvas.saveState()
+    canvas.translate(x, y + size)
+    canvas.scale(module, -module)  # one unit a module, rows downwards: whole-number coordinates
     canvas.setFillColor(colors.black)
-    pending = [widget.draw()]
-    while pending:
-        shape = pending.pop()
-        if isinstance(shape, Group):
-            pending.extend(shape.contents)
-        elif isinstance(shape, Rect) and shape.fillColor == colors.black:
-            canvas.rect(
-                x + (shape.x - left) * scale,
-                y + (shape.y - bottom) * scale,
-                shape.width * scale,
-                shape.height * scale,
-                stroke=0,
-                fill=1,
-            )
+    path = canvas.beginPath()
+    for row_index, row in enumerate(code.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(cell) for cell in row):
+            length = len(list(run))
+            if dark:
+                path.rect(column + quiet, row_index + quiet, length, 1)
+            column += length
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def render_certificate(certificate: Certificate) -> bytes:

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
 from trainer.services.accounts import Accounts
+from trainer.services.assessment import Assessments
+from trainer.services.certificates import Certificates
 from trainer.services.exams import Exams
 from trainer.services.marking import right_answer_value
+from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
 from trainer.services.roleplay.service import Mode, RolePlays
 from trainer.storage.records import Person, Role, now
@@ -136,4 +139,25 @@ def build_demo(store: DataStore, library: ContentLibrary) -> list[DemoPerson]:
         if library.scenario(scenario_id) is not None:
             run_mode: Mode = "exam" if mode == "exam" else "practice"
             _play_call(roleplays, accounts.person(person_id), scenario_id, run_mode, turns)
+    _mentor_and_certify(store, library, accounts.person(trainer.id), exams, roleplays)
     return list(DEMO_PEOPLE)
+
+
+# Mentorships of the demo: (mentor, mentee, started days ago).
+DEMO_MENTORSHIPS: tuple[tuple[str, str, int], ...] = (
+    ("liu-yang", "wang-xiaoming", 12),
+    ("zhang-min", "li-na", 3),
+)
+
+
+def _mentor_and_certify(
+    store: DataStore, library: ContentLibrary, trainer: Person, exams: Exams, roleplays: RolePlays
+) -> None:
+    """Assign the new hires their mentors, and certify zhao-lei, who passed frontline."""
+    mentoring = Mentoring(store, library)
+    for mentor, mentee, days_ago in DEMO_MENTORSHIPS:
+        start = now() - dt.timedelta(days=days_ago)
+        mentoring.assign(trainer, mentor, mentee, start=start)
+    if library.track("frontline") is not None:
+        certificates = Certificates(store, Assessments(store, library, exams, roleplays))
+        certificates.issue(trainer, "zhao-lei", "frontline")

@@ -107,8 +107,14 @@ def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), keep_backup=True)
 
 
-def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = False) -> None:
-    """Write `data` to a temporary file beside `path`, fsync, then replace `path` with it."""
+def atomic_write_bytes(
+    path: Path, data: bytes, keep_backup: bool = False, shared: bool = False
+) -> None:
+    """Write `data` to a temporary file beside `path`, fsync, then replace `path` with it.
+
+    Temporary files are private (0600), which suits the data folder; `shared` makes the
+    result readable by others (0644), as a file exported for someone else should be.
+    """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
@@ -119,6 +125,8 @@ def atomic_write_bytes(path: Path, data: bytes, keep_backup: bool = False) -> No
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if shared:
+            os.chmod(temporary, 0o644)
         if keep_backup and path.exists():
             _keep_backup(path)
         os.replace(temporary, path)

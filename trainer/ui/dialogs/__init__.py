@@ -5,6 +5,7 @@ from trainer.ui.dialogs.help import AboutDialog, HelpDialog
 from trainer.ui.dialogs.password import PasswordDialog
 from trainer.ui.dialogs.person import PersonDialog, PersonForm
 from trainer.ui.dialogs.question_list import QuestionListDialog
+from trainer.ui.dialogs.text import TextDialog
 
 __all__ = [
     "AboutDialog",
@@ -14,4 +15,5 @@ __all__ = [
     "PersonDialog",
     "PersonForm",
     "QuestionListDialog",
+    "TextDialog",
 ]

@@ -10,6 +10,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "CertificatesScreen": "certificates",
+    "AssessmentScreen": "assessment",
     "ExamIntroScreen": "exam_intro",
     "ExamResultScreen": "exam_result",
     "ExamReviewScreen": "exam_review",
@@ -28,6 +30,8 @@ _MODULES = {
 }
 
 __all__ = [
+    "AssessmentScreen",
+    "CertificatesScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
     "ExamReviewScreen",
@@ -46,6 +50,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from trainer.ui.screens.assessment import AssessmentScreen
+    from trainer.ui.screens.certificates import CertificatesScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen
     from trainer.ui.screens.exam_result import ExamResultScreen

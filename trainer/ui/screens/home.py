@@ -46,6 +46,7 @@ class HomeScreen(TrainerScreen):
         Binding("n", "next_step", "keys.next_step"),
         Binding("p", "people", "keys.people"),
         Binding("v", "problems", "keys.problems"),
+        Binding("c", "certificates", "keys.certificates"),
         Binding("o", "sign_out", "keys.sign_out"),
     ]
 
@@ -59,7 +60,7 @@ class HomeScreen(TrainerScreen):
         """Show only the keys this person's roles can use."""
         if action == "next_step":
             return self.person.has_role("learner")
-        if action in ("people", "problems"):
+        if action in ("people", "problems", "certificates"):
             return self.person.has_role("trainer")
         return True
 
@@ -230,6 +231,11 @@ class HomeScreen(TrainerScreen):
         from trainer.ui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen())
+
+    def action_certificates(self) -> None:
+        from trainer.ui.screens.certificates import CertificatesScreen
+
+        self.app.push_screen(CertificatesScreen())
 
     def action_sign_out(self) -> None:
         self.trainer_app.sign_out()

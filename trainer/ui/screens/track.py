@@ -25,6 +25,7 @@ class TrackScreen(TrainerScreen):
         Binding("n", "next_lesson", "keys.next_lesson"),
         Binding("e", "exam", "keys.exam"),
         Binding("r", "roleplays", "keys.roleplays"),
+        Binding("a", "assessment", "keys.assessment"),
     ]
 
     def __init__(self, track_id: str) -> None:
@@ -48,6 +49,7 @@ class TrackScreen(TrainerScreen):
             yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
             yield Static("", id="track-exam")
             yield Static("", id="track-roleplay")
+            yield Static("", id="track-assessment")
             yield OptionList(id="lessons")
         yield Footer(compact=True)
 
@@ -73,6 +75,7 @@ class TrackScreen(TrainerScreen):
         self.query_one("#track-progress", ProgressBar).update(progress=finished)
         self.query_one("#track-exam", Static).update(self._exam_line())
         self.query_one("#track-roleplay", Static).update(self._roleplay_line())
+        self.query_one("#track-assessment", Static).update(self._assessment_line())
         listing.highlighted = highlighted if highlighted is not None else 1
         listing.focus()
 
@@ -90,6 +93,14 @@ class TrackScreen(TrainerScreen):
         best = f"{status.best_score:g}" if status.best_score is not None else "-"
         return self.t("track.exam_line", best=best, used=status.attempts_used)
 
+    def _assessment_line(self) -> str:
+        person = self.trainer_app.signed_in_person
+        result = self.context.assessments.assess(person, person.id, self.track_id)
+        if result.passed:
+            grade = self.t(f"assessment.grade_{result.grade}")
+            return self.t("track.assessment_passed", grade=grade, final=f"{result.final:g}")
+        return self.t("track.assessment_open", missing=len(result.missing))
+
     def _roleplay_line(self) -> str:
         scenarios = self.context.roleplays.scenarios_of(self.track)
         if not scenarios:
@@ -102,6 +113,11 @@ class TrackScreen(TrainerScreen):
         best = max((score for score in scores if score is not None), default=None)
         shown = f"{best:g}" if best is not None else "-"
         return self.t("track.roleplay_line", count=len(scenarios), best=shown)
+
+    def action_assessment(self) -> None:
+        from trainer.ui.screens.assessment import AssessmentScreen
+
+        self.app.push_screen(AssessmentScreen(self.track_id))
 
     def action_roleplays(self) -> None:
         from trainer.ui.screens.roleplays import RolePlaysScreen
