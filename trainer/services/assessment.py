@@ -16,7 +16,7 @@ from typing import Literal
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
-from trainer.services.access import require_self_or_trainer
+from trainer.services.access import require_reader
 from trainer.services.exams import Exams
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
@@ -87,7 +87,7 @@ class Assessments:
     def assess(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
     ) -> Result:
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from trainer.errors import TrainerError
-from trainer.services.access import require_role, require_self_or_trainer
+from trainer.services.access import require_reader, require_role, require_self_or_trainer
 from trainer.services.assessment import Assessments
 from trainer.services.certificate_pdf import missing_characters, render_certificate
 from trainer.services.notes import Note
@@ -118,7 +118,7 @@ class Certificates:
         return sorted(visible, key=lambda c: c.issued_at, reverse=True)
 
     def of_person(self, actor: Person, person_id: str) -> list[Certificate]:
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         return [c for c in self.all() if c.person == person_id]
 
     def current(

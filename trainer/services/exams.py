@@ -18,7 +18,7 @@ from typing import Any
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Matching, MultipleChoice, Question, SingleChoice, Track
 from trainer.errors import TrainerError
-from trainer.services.access import require_role, require_self_or_trainer
+from trainer.services.access import require_reader, require_role
 from trainer.services.marking import mark
 from trainer.storage.records import ExamAttempt, Person, new_id, now
 from trainer.storage.repositories import DataStore
@@ -115,7 +115,7 @@ class Exams:
         self, actor: Person, person_id: str, track_id: str | None = None
     ) -> list[ExamAttempt]:
         """Someone's attempts, oldest first (practice sets included)."""
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         attempts = self.store.person_file(person_id).all(ExamAttempt)
         chosen = [a for a in attempts if track_id is None or a.track == track_id]
         return sorted(chosen, key=lambda a: a.started_at)

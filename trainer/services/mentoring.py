@@ -1,22 +1,104 @@
-"""Mentorships and sign-offs: who mentors whom, from when and for how long, and a mentor's
-word that a mentee is ready for duty (which the cleared-for-duty gate reads).
+"""The mentor program: who mentors whom, the dashboard of mentees, competencies, timelines,
+notes and sign-offs (which the cleared-for-duty gate reads).
 
 Assignments live in the roster and are never deleted, so the history of who mentored whom
-stays. Only a trainer assigns; only one of the mentee's own mentors signs off.
+stays. Only a trainer assigns; a mentor sees, notes and signs off only their own mentees; a
+trainer sees everyone. Figures follow SCORING.md ("Mentor progress"): days left or overdue,
+lessons, best theory and practical scores, the four steps as competencies (the share of each
+step's weight earned per role-play run, averaged, with its trend), the weakest step, the last
+activity; a mentee needs attention when overdue, failing or inactive for a week.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
+from trainer.content.models import STEPS
 from trainer.errors import TrainerError
 from trainer.services.access import AccessDenied, require_role
-from trainer.storage.records import Mentorship, Person, SignOff, new_id, now
+from trainer.services.roleplay.service import RolePlays
+from trainer.storage.records import (
+    ExamAttempt,
+    LessonDone,
+    MentorNote,
+    Mentorship,
+    Person,
+    RolePlayRun,
+    SignOff,
+    new_id,
+    now,
+)
 from trainer.storage.repositories import DataStore
 
 DEFAULT_DAYS = 30
+INACTIVE_DAYS = 7
+FAILING_BELOW = 60.0
+
+
+@dataclass(frozen=True)
+class Competency:
+    """One of the four steps over a mentee's role-play runs, as % of the step's weight."""
+
+    step: str
+    scores: list[float]
+    """Per finished run, oldest first."""
+
+    @property
+    def average(self) -> float | None:
+        return round(sum(self.scores) / len(self.scores), 1) if self.scores else None
+
+    @property
+    def trend(self) -> float | None:
+        """The latest run against the mean of the ones before it (points up or down)."""
+        if len(self.scores) < 2:
+            return None
+        earlier = self.scores[:-1]
+        return round(self.scores[-1] - sum(earlier) / len(earlier), 1)
+
+
+@dataclass(frozen=True)
+class MenteeRow:
+    """One line of a mentor's dashboard."""
+
+    person_id: str
+    name: str
+    tracks: list[str]
+    mentor: str
+    start: dt.datetime
+    end: dt.datetime
+    days_left: int
+    """Days until the mentorship ends; negative when overdue."""
+    lessons_done: int
+    lessons_total: int
+    best_theory: float | None
+    best_practical: float | None
+    competencies: list[Competency]
+    last_activity: dt.datetime | None
+    signed_off: bool
+    attention: list[str]
+    """Why this mentee needs attention: `overdue`, `failing`, `inactive` (empty if none)."""
+
+    @property
+    def weakest_step(self) -> str | None:
+        scored = [c for c in self.competencies if c.average is not None]
+        if not scored or len({c.average for c in scored}) == 1:
+            return None  # no runs yet, or every step as strong as the others
+        return min(scored, key=lambda c: c.average or 0).step
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One event of a mentee's timeline."""
+
+    at: dt.datetime
+    kind: str
+    """`lesson`, `exam`, `roleplay`, `note` or `sign_off`."""
+    subject: str
+    detail: str = ""
+    record_id: str = ""
 
 
 class MentoringError(TrainerError):
@@ -87,3 +169,152 @@ class Mentoring:
 
     def sign_offs(self, mentee_id: str) -> list[SignOff]:
         return [s for s in self.store.roster.all(SignOff) if s.mentee == mentee_id]
+
+    # ------------------------------------------------------------ notes
+
+    def notes(self, actor: Person, mentee_id: str) -> list[MentorNote]:
+        self.require_mentor_of(actor, mentee_id)
+        found = [n for n in self.store.roster.all(MentorNote) if n.mentee == mentee_id]
+        return sorted(found, key=lambda note: note.created_at)
+
+    def add_note(self, actor: Person, mentee_id: str, text: str) -> MentorNote:
+        self.require_mentor_of(actor, mentee_id)
+        if not text.strip():
+            raise MentoringError("empty_note")
+        note = MentorNote(id=new_id("note"), mentor=actor.id, mentee=mentee_id, text=text.strip())
+        self.store.roster.insert(note)
+        return note
+
+    def edit_note(self, actor: Person, note_id: str, text: str) -> MentorNote:
+        note = self.store.roster.get(MentorNote, note_id)
+        if note is None:
+            raise MentoringError("unknown_note", note=note_id)
+        if note.mentor != actor.id:
+            raise AccessDenied("not_your_note")
+        if not text.strip():
+            raise MentoringError("empty_note")
+        edited = note.model_copy(update={"text": text.strip(), "edited_at": now()})
+        self.store.roster.put(edited)
+        return edited
+
+    # ------------------------------------------------------------ figures
+
+    def mentors_mentees(self, actor: Person, mentor_id: str | None = None) -> list[Mentorship]:
+        """The latest assignment of each mentee of `mentor_id` (the actor by default)."""
+        mentor_id = mentor_id or actor.id
+        if mentor_id != actor.id:
+            require_role(actor, "trainer")
+        latest: dict[str, Mentorship] = {}
+        for mentorship in sorted(self.store.roster.all(Mentorship), key=lambda m: m.start):
+            if mentorship.mentor == mentor_id:
+                latest[mentorship.mentee] = mentorship
+        return list(latest.values())
+
+    def dashboard(
+        self, actor: Person, mentor_id: str | None = None, at: dt.datetime | None = None
+    ) -> list[MenteeRow]:
+        moment = at or now()
+        rows = []
+        for mentorship in self.mentors_mentees(actor, mentor_id):
+            person = self.store.person(mentorship.mentee)
+            if person is not None:
+                rows.append(self._row(person, mentorship, moment))
+        return sorted(rows, key=lambda row: (not row.attention, row.name))
+
+    def row(self, actor: Person, mentee_id: str, at: dt.datetime | None = None) -> MenteeRow:
+        self.require_mentor_of(actor, mentee_id)
+        person = self.store.person(mentee_id)
+        mentorships = self.mentorships(mentee_id)
+        if person is None or not mentorships:
+            raise MentoringError("unknown_mentee", person=mentee_id)
+        return self._row(person, mentorships[-1], at or now())
+
+    def _row(self, person: Person, mentorship: Mentorship, at: dt.datetime) -> MenteeRow:
+        records = self.store.person_file(person.id)
+        lessons = records.all(LessonDone)
+        attempts = [a for a in records.all(ExamAttempt) if a.score is not None and not a.practice]
+        runs = [r for r in records.all(RolePlayRun) if r.finished_at is not None]
+        tracks = [t for t in map(self.library.track, person.tracks) if t is not None]
+        lessons_total = sum(len(track.lessons) for track in tracks)
+        best_theory = max((a.score for a in attempts if a.score is not None), default=None)
+        exam_runs = [r.total for r in runs if r.mode == "exam" and r.total is not None]
+        best_practical = max(exam_runs, default=None)
+        moments = [lesson.done_at for lesson in lessons]
+        moments += [a.submitted_at for a in records.all(ExamAttempt) if a.submitted_at]
+        moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
+        last_activity = max(moments, default=None)
+        signed_off = any(s.mentee == person.id for s in self.store.roster.all(SignOff))
+        days_left = _days_until(mentorship.end, at)
+
+        attention = []
+        if days_left < 0 and not signed_off:
+            attention.append("overdue")
+        latest_scores = [a.score for a in attempts[-1:]] + [r.total for r in runs[-1:]]
+        if any(score is not None and score < FAILING_BELOW for score in latest_scores):
+            attention.append("failing")
+        since = last_activity or mentorship.start
+        if (at - since).total_seconds() > INACTIVE_DAYS * 86400 and not signed_off:
+            attention.append("inactive")
+        return MenteeRow(
+            person_id=person.id,
+            name=person.name,
+            tracks=list(person.tracks),
+            mentor=mentorship.mentor,
+            start=mentorship.start,
+            end=mentorship.end,
+            days_left=days_left,
+            lessons_done=len({(lesson.track, lesson.lesson) for lesson in lessons}),
+            lessons_total=lessons_total,
+            best_theory=best_theory,
+            best_practical=best_practical,
+            competencies=competencies(runs),
+            last_activity=last_activity,
+            signed_off=signed_off,
+            attention=attention,
+        )
+
+    def timeline(self, actor: Person, mentee_id: str) -> list[Activity]:
+        """What the mentee did, and what their mentors wrote, newest first."""
+        self.require_mentor_of(actor, mentee_id)
+        records = self.store.person_file(mentee_id)
+        events = [
+            Activity(lesson.done_at, "lesson", f"{lesson.track}/{lesson.lesson}")
+            for lesson in records.all(LessonDone)
+        ]
+        events += [
+            Activity(a.submitted_at, "exam", a.track, f"{a.score:g}", a.id)
+            for a in records.all(ExamAttempt)
+            if a.submitted_at is not None and a.score is not None
+        ]
+        events += [
+            Activity(r.finished_at, "roleplay", r.scenario, f"{r.mode} {r.total:g}", r.id)
+            for r in records.all(RolePlayRun)
+            if r.finished_at is not None and r.total is not None
+        ]
+        events += [
+            Activity(n.created_at, "note", n.mentor, n.text, n.id)
+            for n in self.notes(actor, mentee_id)
+        ]
+        events += [
+            Activity(s.at, "sign_off", s.track, s.mentor, s.id) for s in self.sign_offs(mentee_id)
+        ]
+        return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def competencies(runs: list[RolePlayRun]) -> list[Competency]:
+    """Each step's share of its weight earned in each finished run, oldest run first."""
+    per_step: dict[str, list[float]] = {step: [] for step in STEPS}
+    for run in sorted(runs, key=lambda r: r.finished_at or r.started_at):
+        card = RolePlays.scorecard_of(run)
+        if card is None:
+            continue
+        for step in STEPS:
+            score = card.steps.get(step)
+            if score is not None and score.max > 0:
+                per_step[step].append(round(100 * score.score / score.max, 1))
+    return [Competency(step, scores) for step, scores in per_step.items()]
+
+
+def _days_until(end: dt.datetime, at: dt.datetime) -> int:
+    """Whole days left until `end`: 20.5 days is 20; half a day past it is -1 (overdue)."""
+    return math.floor((end - at).total_seconds() / 86400)

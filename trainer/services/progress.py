@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from trainer.services.access import AccessDenied, require_self_or_trainer
+from trainer.services.access import AccessDenied, require_reader
 from trainer.storage.records import LessonDone, Person
 from trainer.storage.repositories import DataStore
 
@@ -37,6 +37,6 @@ class Progress:
 
     def lessons_done(self, actor: Person, person_id: str, track_id: str | None = None) -> set[str]:
         """Ids of the lessons `person_id` finished (in `track_id` when given)."""
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         done = self.store.person_file(person_id).all(LessonDone)
         return {record.lesson for record in done if track_id is None or record.track == track_id}

@@ -188,3 +188,14 @@ class Certificate(Record):
     revoked_reason: str = ""
     replaces: str | None = None
     """The code of the certificate this one was reissued for."""
+
+
+class MentorNote(Record):
+    """A mentor's note on a mentee: timestamped, editable by its author only."""
+
+    table: ClassVar[str] = "mentor_notes"
+    mentor: str
+    mentee: str
+    text: str = Field(min_length=1, max_length=4000)
+    created_at: dt.datetime = Field(default_factory=now)
+    edited_at: dt.datetime | None = None

@@ -21,7 +21,7 @@ from typing import Literal
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Scenario, Track
 from trainer.errors import TrainerError
-from trainer.services.access import require_role, require_self_or_trainer
+from trainer.services.access import require_reader, require_role, require_self_or_trainer
 from trainer.services.roleplay.engine import Context, RolePlay
 from trainer.services.roleplay.scorecard import Scorecard, TurnRecord
 from trainer.storage.records import Person, RolePlayRun, RolePlayTurn, new_id, now
@@ -133,13 +133,13 @@ class RolePlays:
         self, actor: Person, person_id: str, scenario_id: str | None = None
     ) -> list[RolePlayRun]:
         """Someone's runs, oldest first."""
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         runs = self.store.person_file(person_id).all(RolePlayRun)
         chosen = [run for run in runs if scenario_id is None or run.scenario == scenario_id]
         return sorted(chosen, key=lambda run: run.started_at)
 
     def run(self, actor: Person, person_id: str, run_id: str) -> RolePlayRun:
-        require_self_or_trainer(actor, person_id)
+        require_reader(self.store, actor, person_id)
         run = self.store.person_file(person_id).get(RolePlayRun, run_id)
         if run is None:
             raise RolePlayError("unknown_run", run=run_id)
