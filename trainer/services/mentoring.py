@@ -316,5 +316,7 @@ def competencies(runs: list[RolePlayRun]) -> list[Competency]:
 
 
 def _days_until(end: dt.datetime, at: dt.datetime) -> int:
-    """Whole days left until `end`: 20.5 days is 20; half a day past it is -1 (overdue)."""
-    return math.floor((end - at).total_seconds() / 86400)
+    """Whole days left until `end` (20.5 days is 20), or minus the whole days past it, at
+    least one (half a day late is -1, ten days and a minute late is -10)."""
+    days = (end - at).total_seconds() / 86400
+    return math.floor(days) if days >= 0 else -max(1, math.floor(-days))

@@ -1,0 +1,166 @@
+"""The mentor program: assignments, days left and overdue, competencies and the weakest step,
+who needs attention, notes, access, and the report PDF and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from tests.unit.test_certificates import fonts_of
+from trainer.services.access import AccessDenied
+from trainer.services.context import TrainerContext
+from trainer.services.mentoring import Competency, MentoringError, competencies
+from trainer.services.reports import dashboard_csv, mentor_report_pdf
+from trainer.storage.records import now
+
+PASSWORD = "correct horse"
+WEAK_CALL = ["你好，这个我不清楚。", 1, "非常抱歉，我帮您查一下，稍后给您回电。", "好的，再见。"]
+
+
+@pytest.fixture
+def org(context: TrainerContext) -> Any:
+    accounts = context.accounts
+    accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
+    boss = accounts.person("chen")
+    mentor = accounts.add_person(boss, "刘洋", ["mentor"], PASSWORD, [], "liu")
+    other_mentor = accounts.add_person(boss, "张敏", ["mentor"], PASSWORD, [], "zhang")
+    wang = accounts.add_person(boss, "王小明", ["learner"], PASSWORD, ["new_hire"], "wang")
+    li = accounts.add_person(boss, "李娜", ["learner"], PASSWORD, ["frontline"], "li")
+    return context, boss, mentor, other_mentor, wang, li
+
+
+def play(context: TrainerContext, learner: Any, turns: list[Any], mode: str = "exam") -> None:
+    live = context.roleplays.start(learner, "refund_delay", mode, "zh")  # type: ignore[arg-type]
+    for turn in turns:
+        if isinstance(turn, int):
+            live.pick(turn)
+        else:
+            live.say(turn)
+
+
+def test_days_left_and_overdue(org: Any) -> None:
+    context, boss, mentor, _, _, _ = org
+    start = now() - dt.timedelta(days=10, hours=1)
+    mentorship = context.mentoring.assign(boss, "liu", "wang", start=start)
+    assert mentorship.days == 30  # the new-hire track's mentorship length
+    row = context.mentoring.dashboard(mentor)[0]
+    # ten days without a lesson, exam or role-play: inactive as well
+    assert (row.name, row.days_left, row.attention) == ("王小明", 19, ["inactive"])
+    late = context.mentoring.dashboard(mentor, at=start + dt.timedelta(days=31))[0]
+    assert late.days_left == -1 and "overdue" in late.attention
+    half_day_late = start + dt.timedelta(days=30, hours=12)
+    assert context.mentoring.dashboard(mentor, at=half_day_late)[0].days_left == -1
+    assert context.mentoring.dashboard(mentor, at=start + dt.timedelta(days=30))[0].days_left == 0
+
+
+def test_failing_and_inactive_mentees_need_attention(org: Any) -> None:
+    context, boss, mentor, _, _, li = org
+    context.mentoring.assign(boss, "liu", "li", start=now() - dt.timedelta(days=3))
+    assert context.mentoring.dashboard(mentor)[0].attention == []
+    play(context, li, WEAK_CALL)
+    row = context.mentoring.dashboard(mentor)[0]
+    assert row.attention == ["failing"] and row.best_practical == 47.5
+    idle = context.mentoring.dashboard(mentor, at=now() + dt.timedelta(days=8))[0]
+    assert idle.attention == ["failing", "inactive"]
+
+
+def test_competencies_average_trend_and_weakest_step(org: Any) -> None:
+    context, boss, mentor, _, _, li = org
+    context.mentoring.assign(boss, "liu", "li")
+    play(context, li, WEAK_CALL)
+    scenario = context.library.scenario("refund_delay")
+    assert scenario is not None
+    good = [t.say if t.say is not None else t.pick for t in scenario.tests[0].turns]
+    play(context, li, good)
+    row = context.mentoring.dashboard(mentor)[0]
+    by_step = {c.step: c for c in row.competencies}
+    assert by_step["apologize"].scores == [0, 100]
+    assert by_step["apologize"].average == 50 and by_step["apologize"].trend == 100
+    assert by_step["follow_up"].scores == [50, 100]
+    assert row.weakest_step == "apologize"
+    assert competencies([]) == [Competency(step, []) for step in by_step]
+
+
+def test_a_mentor_sees_only_their_own_mentees(org: Any) -> None:
+    context, boss, mentor, other_mentor, _, li = org
+    context.mentoring.assign(boss, "liu", "li")
+    play(context, li, WEAK_CALL, mode="practice")
+    assert [row.person_id for row in context.mentoring.dashboard(other_mentor)] == []
+    for refused in (
+        lambda: context.mentoring.row(other_mentor, "li"),
+        lambda: context.mentoring.notes(other_mentor, "li"),
+        lambda: context.mentoring.add_note(other_mentor, "li", "hi"),
+        lambda: context.mentoring.sign_off(other_mentor, "li", "frontline"),
+        lambda: context.roleplays.runs(other_mentor, "li"),
+        lambda: context.exams.attempts(other_mentor, "li"),
+        lambda: context.mentoring.dashboard(mentor, mentor_id="zhang"),
+    ):
+        with pytest.raises(AccessDenied):
+            refused()
+    assert len(context.roleplays.runs(mentor, "li")) == 1  # their own mentee's records
+    assert context.mentoring.row(boss, "li").name == "李娜"  # a trainer sees everyone
+
+
+def test_notes_are_timestamped_and_edited_by_their_author_only(org: Any) -> None:
+    context, boss, mentor, other_mentor, _, _ = org
+    context.mentoring.assign(boss, "liu", "li")
+    context.mentoring.assign(boss, "zhang", "li")
+    note = context.mentoring.add_note(mentor, "li", "  多练习道歉的时机  ")
+    assert note.text == "多练习道歉的时机" and note.created_at <= now()
+    with pytest.raises(AccessDenied):
+        context.mentoring.edit_note(other_mentor, note.id, "改写")
+    edited = context.mentoring.edit_note(mentor, note.id, "先道歉再解决")
+    assert edited.text == "先道歉再解决" and edited.edited_at is not None
+    with pytest.raises(MentoringError):
+        context.mentoring.add_note(mentor, "li", "   ")
+    timeline = context.mentoring.timeline(mentor, "li")
+    assert [(event.kind, event.detail) for event in timeline] == [("note", "先道歉再解决")]
+
+
+def test_assigning_needs_a_trainer_and_a_mentor(org: Any) -> None:
+    context, boss, mentor, _, _, _ = org
+    with pytest.raises(AccessDenied):
+        context.mentoring.assign(mentor, "liu", "li")
+    with pytest.raises(MentoringError) as error:
+        context.mentoring.assign(boss, "wang", "li")
+    assert error.value.key == "not_a_mentor"
+
+
+def test_report_pdf_and_csv_hold_every_mentee_and_figure(org: Any, tmp_path: Path) -> None:
+    context, boss, mentor, _, _, li = org
+    context.mentoring.assign(boss, "liu", "wang", start=now() - dt.timedelta(days=40))
+    context.mentoring.assign(boss, "liu", "li", start=now() - dt.timedelta(days=5))
+    play(context, li, WEAK_CALL)
+    context.mentoring.add_note(mentor, "li", "跟进承诺要给出具体时间")
+    rows = context.mentoring.dashboard(mentor)
+    notes = {row.person_id: context.mentoring.notes(mentor, row.person_id) for row in rows}
+    pdf = mentor_report_pdf(rows, notes, "zh", "刘洋", "星河电商")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "导师带教进度报告：刘洋",
+        "王小明",
+        "李娜",
+        "47.5",
+        "已超期 10 天",
+        "跟进承诺要给出具体时间",
+        "道歉",
+        "0%",
+    ):
+        assert expected in text, expected
+    assert len(reader.pages) == 2
+    assert all(embedded for _, embedded in fonts_of(reader))
+
+    data = dashboard_csv(rows)
+    assert data.startswith("\ufeff".encode())
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    by_id = {line["mentee"]: line for line in table}
+    assert by_id["li"]["name"] == "李娜" and by_id["li"]["best_practical"] == "47.5"
+    assert by_id["li"]["apologize_average"] == "0" and by_id["li"]["attention"] == "failing"
+    assert by_id["wang"]["days_left"] == "-10" and "overdue" in by_id["wang"]["attention"]
