@@ -4,6 +4,7 @@
     trainer validate [PATH ...]                                         check content
     trainer roleplay score SCENARIO TRANSCRIPT [--json]                 score a role-play
     trainer certificate issue|export|revoke, trainer verify CODE        certificates
+    trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
@@ -104,6 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("code")
     verify.add_argument("--pdf", type=Path, help="also check that this file is the one issued")
 
+    mentor = commands.add_parser("mentor", help="mentorships / 导师带教")
+    mentor_commands = mentor.add_subparsers(dest="mentor_command", metavar="ACTION", required=True)
+    assign = mentor_commands.add_parser("assign", help="assign a mentor / 分配导师")
+    assign.add_argument("mentor")
+    assign.add_argument("mentee")
+    assign.add_argument("--days", type=int, help="length (default: the track's, or 30)")
+    assign.add_argument("--start", help="YYYY-MM-DD (default: today)")
+    report = commands.add_parser("report", help="progress reports / 进度报告")
+    report_commands = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
+    mentor_report = report_commands.add_parser("mentor", help="a mentor's mentees / 导师报告")
+    mentor_report.add_argument("mentor")
+    mentor_report.add_argument("--mentee", help="one mentee only / 仅一名学员")
+    mentor_report.add_argument("-o", "--output", type=Path, help="PDF file")
+    mentor_report.add_argument("--csv", dest="csv_file", type=Path, help="CSV file")
+
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
@@ -197,6 +213,17 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
             return 1
     if arguments.command in ("certificate", "verify"):
         return _certificate_dispatch(arguments, settings, tr)
+    if arguments.command in ("mentor", "report"):
+        from trainer import cli_mentoring
+
+        context = open_context(settings)
+        if arguments.command == "mentor":
+            return cli_mentoring.mentor_assign(
+                context, arguments.mentor, arguments.mentee, arguments.days, arguments.start, tr
+            )
+        return cli_mentoring.report_mentor(
+            context, arguments.mentor, arguments.mentee, arguments.output, arguments.csv_file, tr
+        )
     if arguments.command == "serve":
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":

@@ -163,7 +163,7 @@ class Certificates:
         person = self.store.person(person_id)
         if person is None:
             raise CertificateError("unknown_person", person=person_id)
-        viewer = actor or _operator()
+        viewer = actor or operator()
         if actor is not None:
             require_self_or_trainer(actor, person_id)
         result = self.assessments.assess(viewer, person_id, track_id, at=moment)
@@ -222,7 +222,7 @@ class Certificates:
             update={"revoked_at": now(), "revoked_reason": reason.strip()}
         )
         self.store.roster.put(revoked)
-        self._audit(actor or _operator(), "certificate_revoked", certificate.id, reason.strip())
+        self._audit(actor or operator(), "certificate_revoked", certificate.id, reason.strip())
         return revoked
 
     def reissue(self, actor: Person | None, code: str) -> Issued:
@@ -237,7 +237,7 @@ class Certificates:
                 "id": self._new_code(),
                 "person_name": person.name if person else old.person_name,
                 "issued_at": now(),
-                "issued_by": (actor or _operator()).id,
+                "issued_by": (actor or operator()).id,
                 "revoked_at": None,
                 "revoked_reason": "",
                 "replaces": old.id,
@@ -246,7 +246,7 @@ class Certificates:
         )
         if old.revoked_at is None:
             self.revoke(actor, old.id, f"reissued as {fresh.id}")
-        return self._record(fresh, actor or _operator())
+        return self._record(fresh, actor or operator())
 
     # ------------------------------------------------------------ checking and exporting
 
@@ -268,7 +268,7 @@ class Certificates:
         """A zip of every current certificate's PDF (of one track, if given)."""
         if actor is not None:
             require_role(actor, "trainer")
-        viewer = actor or _operator()
+        viewer = actor or operator()
         chosen = [
             c
             for c in self.all()
@@ -304,6 +304,6 @@ def normalise_code(code: str) -> str:
     return "".join(char for char in code.upper() if char.isalnum())
 
 
-def _operator() -> Person:
+def operator() -> Person:
     """The person at the shell, who may do what a trainer does (as with `trainer user`)."""
     return Person(id="operator", name="operator", roles=["trainer"], password_hash="-")

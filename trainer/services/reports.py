@@ -115,11 +115,12 @@ class CompetencyBars(Flowable):  # type: ignore[misc]  # reportlab has no type h
                 canvas.rect(label_width, y, bar_width * average / 100, 5 * mm, stroke=0, fill=1)
             canvas.setFillColor(colors.black)
             canvas.drawString(
-                label_width + bar_width + 3 * mm, y + 1.5 * mm, _trend_text(competency, self.lang)
+                label_width + bar_width + 3 * mm, y + 1.5 * mm, trend_text(competency, self.lang)
             )
 
 
-def _trend_text(competency: Competency, lang: str) -> str:
+def trend_text(competency: Competency, lang: str) -> str:
+    """`75% over 3 run(s)  ↑ +20`: the average and how the latest run compares."""
     if competency.average is None:
         return translate(lang, "reports.no_runs")
     text = translate(

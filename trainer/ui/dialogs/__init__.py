@@ -1,5 +1,6 @@
 """Modal dialogs, one per file."""
 
+from trainer.ui.dialogs.assign_mentor import AssignMentorDialog
 from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
 from trainer.ui.dialogs.password import PasswordDialog
@@ -9,6 +10,7 @@ from trainer.ui.dialogs.text import TextDialog
 
 __all__ = [
     "AboutDialog",
+    "AssignMentorDialog",
     "ConfirmDialog",
     "HelpDialog",
     "PasswordDialog",

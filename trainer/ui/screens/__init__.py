@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "MenteeScreen": "mentee",
     "CertificatesScreen": "certificates",
     "AssessmentScreen": "assessment",
     "ExamIntroScreen": "exam_intro",
@@ -38,6 +39,7 @@ __all__ = [
     "ExamScreen",
     "HomeScreen",
     "LessonScreen",
+    "MenteeScreen",
     "PeopleScreen",
     "ProblemsScreen",
     "RolePlayReplayScreen",
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from trainer.ui.screens.exam_review import ExamReviewScreen
     from trainer.ui.screens.home import HomeScreen
     from trainer.ui.screens.lesson import LessonScreen
+    from trainer.ui.screens.mentee import MenteeScreen
     from trainer.ui.screens.people import PeopleScreen
     from trainer.ui.screens.problems import ProblemsScreen
     from trainer.ui.screens.roleplay import RolePlayScreen

@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, ListItem, ListView, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, ListItem, ListView, ProgressBar, Static
 
 from trainer.storage.records import Person
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.timefmt import local_time
+from trainer.ui.widgets.mentee_table import MenteeTable
 
 if TYPE_CHECKING:
     from trainer.content.models import Lesson, Track
@@ -47,6 +48,7 @@ class HomeScreen(TrainerScreen):
         Binding("p", "people", "keys.people"),
         Binding("v", "problems", "keys.problems"),
         Binding("c", "certificates", "keys.certificates"),
+        Binding("x", "report", "keys.mentor_report"),
         Binding("o", "sign_out", "keys.sign_out"),
     ]
 
@@ -62,6 +64,8 @@ class HomeScreen(TrainerScreen):
             return self.person.has_role("learner")
         if action in ("people", "problems", "certificates"):
             return self.person.has_role("trainer")
+        if action == "report":
+            return self.person.has_role("mentor")
         return True
 
     def compose(self) -> ComposeResult:
@@ -74,6 +78,8 @@ class HomeScreen(TrainerScreen):
             )
             if person.has_role("learner"):
                 yield from self._learner_part(person)
+            if person.has_role("mentor"):
+                yield from self._mentor_part()
             if person.has_role("trainer"):
                 yield from self._trainer_part()
         yield Footer(compact=True)
@@ -161,6 +167,30 @@ class HomeScreen(TrainerScreen):
         results.sort(key=lambda item: item[0], reverse=True)
         return [f"{local_time(moment)}  {text}" for moment, text in results[:count]]
 
+    def _mentor_part(self) -> ComposeResult:
+        yield Static(self.t("mentor.your_mentees"), classes="section-title")
+        rows = self.context.mentoring.dashboard(self.person)
+        if not rows:
+            yield Static(self.t("mentor.no_mentees"), classes="muted")
+            return
+        needing = sum(1 for row in rows if row.attention)
+        yield Static(self.t("mentor.summary", count=len(rows), attention=needing), classes="muted")
+        table = MenteeTable(id="mentees")
+        table.show(rows, self.trainer_app.tr)
+        yield table
+
+    @on(DataTable.RowSelected, "#mentees")
+    def open_mentee(self, event: DataTable.RowSelected) -> None:
+        from trainer.ui.screens.mentee import MenteeScreen
+
+        if event.row_key.value:
+            self.app.push_screen(MenteeScreen(str(event.row_key.value)))
+
+    def action_report(self) -> None:
+        from trainer.ui.dialogs.report import report_dialog
+
+        self.app.push_screen(report_dialog(self, self.person.id, None))
+
     def _trainer_part(self) -> ComposeResult:
         library = self.context.library
         summary = library.summary()
@@ -175,6 +205,8 @@ class HomeScreen(TrainerScreen):
 
     def fill(self) -> None:
         if not self.person.has_role("learner"):
+            if self.query("#mentees"):
+                self.query_one("#mentees", MenteeTable).focus()
             return
         step = self._next_step()
         lang = self.trainer_app.tr.lang

@@ -22,6 +22,7 @@ class PeopleScreen(TrainerScreen):
         Binding("e,enter", "edit", "keys.edit_person"),
         Binding("w", "password", "keys.reset_password"),
         Binding("u", "unlock", "keys.unlock"),
+        Binding("m", "assign_mentor", "keys.assign_mentor"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -142,3 +143,40 @@ class PeopleScreen(TrainerScreen):
         self.context.accounts.unlock(self.trainer_app.signed_in_person, person.id)
         self.notify(self.t("cli.unlocked", id=person.id))
         self.fill()
+
+    def action_assign_mentor(self) -> None:
+        from trainer.services.mentoring import DEFAULT_DAYS, MentoringError
+        from trainer.ui.dialogs import AssignMentorDialog
+
+        person = self._selected()
+        if person is None:
+            return
+        mentors = [
+            (p.id, p.name)
+            for p in self.context.accounts.people()
+            if p.has_role("mentor") and p.id != person.id
+        ]
+        if not mentors:
+            self.notify(self.t("mentor.no_mentors"), severity="warning")
+            return
+        tracks = [self.context.library.track(track_id) for track_id in person.tracks]
+        days = max((t.mentorship_days for t in tracks if t), default=0) or DEFAULT_DAYS
+
+        def submit(mentor_id: str | None, days_text: str) -> str | None:
+            if mentor_id is None:
+                return self.t("mentor.pick_mentor")
+            if not days_text.isdigit() or not 1 <= int(days_text) <= 365:
+                return self.t("mentor.bad_days")
+            try:
+                self.context.mentoring.assign(
+                    self.trainer_app.signed_in_person, mentor_id, person.id, days=int(days_text)
+                )
+            except (MentoringError, AccessDenied) as error:
+                return self.t(error.catalog_key, **error.values)
+            self.notify(self.t("mentor.assigned", mentor=mentor_id, mentee=person.name))
+            return None
+
+        self.app.push_screen(
+            AssignMentorDialog(self.trainer_app.tr, person.name, mentors, days, submit),
+            self._refresh_after,
+        )

@@ -1,0 +1,103 @@
+"""The mentor program in the app: a trainer assigns a mentor, the mentor opens the mentee,
+writes a note and signs off, and a new app instance still shows both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select
+
+from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
+from trainer.services.context import TrainerContext, open_context
+from trainer.storage.records import Mentorship, SignOff
+from trainer.ui.app import TrainerApp, make_app
+from trainer.ui.dialogs import AssignMentorDialog, ConfirmDialog, TextDialog
+from trainer.ui.screens import HomeScreen, MenteeScreen, PeopleScreen
+
+
+def with_mentor(context: TrainerContext) -> None:
+    organisation_with_learner(context)
+    trainer = context.accounts.person("chen")
+    context.accounts.add_person(trainer, "刘洋", ["mentor"], PASSWORD, [], "liu")
+
+
+async def open_mentee(app: TrainerApp, pilot: object) -> MenteeScreen:
+    await sign_in(app, pilot, "liu", PASSWORD)  # type: ignore[arg-type]
+    assert isinstance(app.screen, HomeScreen)
+    assert "1 mentee(s), 0 needing attention" in screen_text(app)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, MenteeScreen)
+    return app.screen
+
+
+async def test_a_trainer_assigns_a_mentor(context: TrainerContext) -> None:
+    with_mentor(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen)
+        table = app.screen.query_one("#people-table", DataTable)
+        row = [str(table.get_row_at(i)[0]) for i in range(table.row_count)].index("li-na")
+        table.move_cursor(row=row)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignMentorDialog)
+        await pilot.click("#ok")  # no mentor picked yet
+        await pilot.pause()
+        assert "Pick a mentor." in screen_text(app)
+        app.screen.query_one("#mentor", Select).value = "liu"
+        days = app.screen.query_one("#days", Input)
+        assert days.value == "30"
+        days.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen), screen_text(app)
+    [mentorship] = context.store.roster.all(Mentorship)
+    assert (mentorship.mentor, mentorship.mentee, mentorship.days) == ("liu", "li-na", 30)
+
+
+async def test_a_mentor_notes_and_signs_off_and_it_lasts(
+    context: TrainerContext, tmp_path: Path
+) -> None:
+    with_mentor(context)
+    context.mentoring.assign(context.accounts.person("chen"), "liu", "li-na")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mentee(app, pilot)
+        text = screen_text(app)
+        assert "李娜 · Frontline agent" in text and "not signed off yet" in text
+        assert "No notes yet." in text
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text-value", Input).value = "道歉后要复述订单号"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "liu: 道歉后要复述订单号" in screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "signed off" in screen_text(app)
+
+        report = tmp_path / "li-na.csv"
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#text-value", Input).value = str(report)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert "li-na,李娜" in report.read_text("utf-8-sig")
+    [sign_off] = context.store.roster.all(SignOff)
+    assert (sign_off.mentor, sign_off.mentee, sign_off.track) == ("liu", "li-na", "frontline")
+
+    again = make_app(open_context(context.settings))
+    async with again.run_test(size=SIZE) as pilot:
+        await open_mentee(again, pilot)
+        text = screen_text(again)
+        assert "liu: 道歉后要复述订单号" in text
+        assert "signed off" in text and "not signed off" not in text
