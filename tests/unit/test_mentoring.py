@@ -164,3 +164,20 @@ def test_report_pdf_and_csv_hold_every_mentee_and_figure(org: Any, tmp_path: Pat
     assert by_id["li"]["name"] == "李娜" and by_id["li"]["best_practical"] == "47.5"
     assert by_id["li"]["apologize_average"] == "0" and by_id["li"]["attention"] == "failing"
     assert by_id["wang"]["days_left"] == "-10" and "overdue" in by_id["wang"]["attention"]
+
+
+def test_a_trainer_sees_every_mentorship(org: Any) -> None:
+    context, boss, mentor, other_mentor, _, _ = org
+    context.mentoring.assign(boss, "liu", "li")
+    context.mentoring.assign(boss, "zhang", "wang")
+    assert sorted(row.person_id for row in context.mentoring.dashboard(boss, "*")) == [
+        "li",
+        "wang",
+    ]
+    with pytest.raises(AccessDenied):
+        context.mentoring.dashboard(mentor, "*")
+    # a new mentor takes over: the mentee leaves the old mentor's dashboard
+    context.mentoring.assign(boss, "zhang", "li")
+    assert context.mentoring.dashboard(mentor) == []
+    assert len(context.mentoring.dashboard(other_mentor)) == 2
+    assert {row.mentor for row in context.mentoring.dashboard(boss, "*")} == {"zhang"}

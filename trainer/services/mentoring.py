@@ -200,19 +200,20 @@ class Mentoring:
     # ------------------------------------------------------------ figures
 
     def mentors_mentees(self, actor: Person, mentor_id: str | None = None) -> list[Mentorship]:
-        """The latest assignment of each mentee of `mentor_id` (the actor by default)."""
+        """The latest assignment of each mentee of `mentor_id` (the actor by default; `*`
+        for every mentor, which only a trainer may ask)."""
         mentor_id = mentor_id or actor.id
         if mentor_id != actor.id:
             require_role(actor, "trainer")
-        latest: dict[str, Mentorship] = {}
+        latest: dict[str, Mentorship] = {}  # a mentee handed to a new mentor leaves the old
         for mentorship in sorted(self.store.roster.all(Mentorship), key=lambda m: m.start):
-            if mentorship.mentor == mentor_id:
-                latest[mentorship.mentee] = mentorship
-        return list(latest.values())
+            latest[mentorship.mentee] = mentorship
+        return [m for m in latest.values() if mentor_id in ("*", m.mentor)]
 
     def dashboard(
         self, actor: Person, mentor_id: str | None = None, at: dt.datetime | None = None
     ) -> list[MenteeRow]:
+        """One row a mentee of `mentor_id` (the actor by default, `*` for all mentors)."""
         moment = at or now()
         rows = []
         for mentorship in self.mentors_mentees(actor, mentor_id):

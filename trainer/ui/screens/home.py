@@ -78,7 +78,7 @@ class HomeScreen(TrainerScreen):
             )
             if person.has_role("learner"):
                 yield from self._learner_part(person)
-            if person.has_role("mentor"):
+            if person.has_role("mentor") or person.has_role("trainer"):
                 yield from self._mentor_part()
             if person.has_role("trainer"):
                 yield from self._trainer_part()
@@ -168,8 +168,14 @@ class HomeScreen(TrainerScreen):
         return [f"{local_time(moment)}  {text}" for moment, text in results[:count]]
 
     def _mentor_part(self) -> ComposeResult:
-        yield Static(self.t("mentor.your_mentees"), classes="section-title")
-        rows = self.context.mentoring.dashboard(self.person)
+        """A mentor's own mentees; for a trainer who mentors nobody, every mentorship."""
+        person = self.person
+        everyone = person.has_role("trainer") and not person.has_role("mentor")
+        rows = self.context.mentoring.dashboard(person, "*" if everyone else None)
+        if everyone and not rows:
+            return
+        title = "mentor.all_mentees" if everyone else "mentor.your_mentees"
+        yield Static(self.t(title), classes="section-title")
         if not rows:
             yield Static(self.t("mentor.no_mentees"), classes="muted")
             return
