@@ -5,6 +5,7 @@
     trainer roleplay score SCENARIO TRANSCRIPT [--json]                 score a role-play
     trainer certificate issue|export|revoke, trainer verify CODE        certificates
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
+    trainer stats [BANK] [--json]                                       item analysis
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
@@ -120,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     mentor_report.add_argument("-o", "--output", type=Path, help="PDF file")
     mentor_report.add_argument("--csv", dest="csv_file", type=Path, help="CSV file")
 
+    stats = commands.add_parser("stats", help="item analysis / 题目分析")
+    stats.add_argument("bank", nargs="?", help="one bank only / 仅一个题库")
+    stats.add_argument("--json", action="store_true")
+
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
@@ -224,6 +229,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         return cli_mentoring.report_mentor(
             context, arguments.mentor, arguments.mentee, arguments.output, arguments.csv_file, tr
         )
+    if arguments.command == "stats":
+        return stats_command(settings, arguments.bank, arguments.json, tr)
     if arguments.command == "serve":
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
@@ -245,6 +252,54 @@ def _certificate_dispatch(arguments: argparse.Namespace, settings: Settings, tr:
     if action == "export":
         return cli_certificates.certificate_export(context, arguments.track, arguments.output, tr)
     return cli_certificates.certificate_revoke(context, arguments.code, arguments.reason, tr)
+
+
+def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Translator) -> int:
+    """Item analysis over every counted exam attempt, per question and per exam."""
+    from dataclasses import asdict
+
+    from trainer.services.certificates import operator
+
+    context = open_context(settings)
+    if bank is not None and context.library.bank(bank) is None:
+        raise CommandError(tr("cli.unknown_bank", bank=bank))
+    analysis = context.item_analysis
+    questions = analysis.questions(operator(), bank)
+    exams = analysis.exams(operator())
+    if as_json:
+        document = {
+            "exams": [asdict(exam) for exam in exams],
+            "questions": [asdict(question) for question in questions],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    for exam in exams:
+        print(
+            tr(
+                "cli.stats_exam",
+                track=exam.track,
+                attempts=exam.attempts,
+                mean=_number(exam.mean),
+                median=_number(exam.median),
+                sd=_number(exam.sd),
+                alpha=_number(exam.alpha),
+            )
+        )
+    if not questions:
+        print(tr("cli.stats_none"))
+        return 0
+    print(tr("cli.stats_header"))
+    for question in questions:
+        flags = ", ".join(tr(f"stats.flag_{flag}") for flag in question.flags)
+        print(
+            f"{question.key:<28} {question.attempts:>5} {question.facility:>9.2f} "
+            f"{_number(question.discrimination):>8}  {flags}"
+        )
+    return 0
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:

@@ -104,3 +104,25 @@ async def test_a_trainer_revokes_a_certificate_in_the_registry(context: TrainerC
         assert str(table.get_row(code)[6]) == "revoked"
     assert context.certificates.verify(code).status == "revoked"
     assert context.certificates.get(code).revoked_reason == "issued in error"  # type: ignore[union-attr]
+
+
+async def test_a_trainer_reads_item_analysis(context: TrainerContext) -> None:
+    from trainer.ui.screens import StatsScreen
+
+    build_demo(context.store, context.library)
+    expected = context.item_analysis.questions(context.accounts.person("chen-jing"))
+    flagged = [item for item in expected if "too_easy" in item.flags]
+    assert flagged
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "chen-jing", DEMO_PASSWORD)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        table = app.screen.query_one("#question-stats", DataTable)
+        assert table.row_count == len(expected)
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[0] == min(item.key for item in expected if item.flags)
+        assert "too easy" in first[4]
+        exams = app.screen.query_one("#exam-stats", DataTable)
+        assert [str(c) for c in exams.get_row_at(0)][:2] == ["Frontline agent", "3"]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from trainer.services.assessment import Assessments
     from trainer.services.certificates import Certificates
     from trainer.services.exams import Exams
+    from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
     from trainer.services.roleplay.service import RolePlays
 
@@ -71,6 +72,12 @@ class TrainerContext:
         from trainer.services.mentoring import Mentoring
 
         return Mentoring(self.store, self.library)
+
+    @cached_property
+    def item_analysis(self) -> ItemAnalysis:
+        from trainer.services.item_analysis import ItemAnalysis
+
+        return ItemAnalysis(self.store, self.library)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "StatsScreen": "stats",
     "MenteeScreen": "mentee",
     "CertificatesScreen": "certificates",
     "AssessmentScreen": "assessment",
@@ -48,6 +49,7 @@ __all__ = [
     "RolePlaysScreen",
     "SetupScreen",
     "SignInScreen",
+    "StatsScreen",
     "TrackScreen",
 ]
 
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from trainer.ui.screens.roleplays import RolePlaysScreen
     from trainer.ui.screens.setup import SetupScreen
     from trainer.ui.screens.sign_in import SignInScreen
+    from trainer.ui.screens.stats import StatsScreen
     from trainer.ui.screens.track import TrackScreen
 
 

@@ -49,6 +49,7 @@ class HomeScreen(TrainerScreen):
         Binding("v", "problems", "keys.problems"),
         Binding("c", "certificates", "keys.certificates"),
         Binding("x", "report", "keys.mentor_report"),
+        Binding("s", "stats", "keys.stats"),
         Binding("o", "sign_out", "keys.sign_out"),
     ]
 
@@ -62,7 +63,7 @@ class HomeScreen(TrainerScreen):
         """Show only the keys this person's roles can use."""
         if action == "next_step":
             return self.person.has_role("learner")
-        if action in ("people", "problems", "certificates"):
+        if action in ("people", "problems", "certificates", "stats"):
             return self.person.has_role("trainer")
         if action == "report":
             return self.person.has_role("mentor")
@@ -269,6 +270,11 @@ class HomeScreen(TrainerScreen):
         from trainer.ui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen())
+
+    def action_stats(self) -> None:
+        from trainer.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_certificates(self) -> None:
         from trainer.ui.screens.certificates import CertificatesScreen
