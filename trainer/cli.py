@@ -6,6 +6,7 @@
     trainer certificate issue|export|revoke, trainer verify CODE        certificates
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
     trainer stats [BANK] [--json]                                       item analysis
+    trainer import FILE -o BANK.yaml, trainer export BANK -o FILE       GIFT, Aiken, xlsx, csv
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
 
@@ -125,6 +126,23 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("bank", nargs="?", help="one bank only / 仅一个题库")
     stats.add_argument("--json", action="store_true")
 
+    importing = commands.add_parser("import", help="import questions / 导入题目")
+    importing.add_argument("source", nargs="?", type=Path, metavar="FILE")
+    importing.add_argument(
+        "--format", dest="import_format", choices=["gift", "aiken", "xlsx", "csv"]
+    )
+    importing.add_argument("-o", "--output", type=Path, help="the bank file to write / 题库文件")
+    importing.add_argument("--id", dest="bank_id", help="the bank's id (default: from -o)")
+    importing.add_argument("--category", default="imported", help="Aiken's category")
+    importing.add_argument("--force", action="store_true", help="overwrite -o / 覆盖")
+    importing.add_argument("--template", type=Path, help="write a spreadsheet template / 模板")
+    exporting = commands.add_parser("export", help="export a bank / 导出题库")
+    exporting.add_argument("bank")
+    exporting.add_argument(
+        "--format", dest="export_format", choices=["gift", "xlsx", "csv"], required=True
+    )
+    exporting.add_argument("-o", "--output", type=Path, required=True)
+
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
@@ -228,6 +246,25 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
             )
         return cli_mentoring.report_mentor(
             context, arguments.mentor, arguments.mentee, arguments.output, arguments.csv_file, tr
+        )
+    if arguments.command == "import":
+        from trainer.cli_formats import import_command
+
+        return import_command(
+            arguments.source,
+            arguments.import_format,
+            arguments.output,
+            arguments.bank_id,
+            arguments.category,
+            arguments.force,
+            arguments.template,
+            tr,
+        )
+    if arguments.command == "export":
+        from trainer.cli_formats import export_command
+
+        return export_command(
+            open_context(settings), arguments.bank, arguments.export_format, arguments.output, tr
         )
     if arguments.command == "stats":
         return stats_command(settings, arguments.bank, arguments.json, tr)

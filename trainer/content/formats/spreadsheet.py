@@ -1,0 +1,321 @@
+"""Question banks as spreadsheets (.xlsx or .csv): one row a question, a header row naming
+the columns, Chinese and English side by side.
+
+Columns (any order; only `type` and `stem_zh` or `stem_en` are required):
+
+| column | what |
+| --- | --- |
+| id | the question's id (made from the row number when empty) |
+| type | single, multiple, true_false, short_answer, numerical, matching |
+| category | a category id (default `imported`) |
+| difficulty | 1, 2 or 3 |
+| stem_zh, stem_en | the question |
+| options_zh, options_en | choice options separated by ` | `; `%50%` before one (in either |
+|                        | column) gives it a weight |
+| correct | option numbers (`2`, or `1,3`), or `true`/`false` |
+| answers | short-answer or numerical answers separated by ` | `; `%50%` before one gives |
+|         | it a weight; numbers as `24` or `24:1` (with a tolerance) |
+| pairs_zh, pairs_en | matching pairs `left => right`, separated by ` | ` |
+| explanation_zh, explanation_en | shown after answering |
+| tags | separated by commas |
+| points | the question's weight on a paper |
+
+`trainer import --template FILE.xlsx` writes this header and one example row a type.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from trainer.content.formats.common import DEFAULT_CATEGORY, ImportResult, Skipped
+from trainer.content.models import QUESTION_TYPES, QuestionBank
+
+COLUMNS = (
+    "id",
+    "type",
+    "category",
+    "difficulty",
+    "stem_zh",
+    "stem_en",
+    "options_zh",
+    "options_en",
+    "correct",
+    "answers",
+    "pairs_zh",
+    "pairs_en",
+    "explanation_zh",
+    "explanation_en",
+    "tags",
+    "points",
+)
+SEPARATOR = " | "
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%\s*")
+
+TEMPLATE_ROWS: list[dict[str, str]] = [
+    {
+        "id": "ex-single",
+        "type": "single",
+        "category": "etiquette",
+        "difficulty": "1",
+        "stem_zh": "热线电话应在铃响几声内接听？",
+        "stem_en": "Within how many rings is a call answered?",
+        "options_zh": "3声 | 5声 | 10声",
+        "options_en": "3 rings | 5 rings | 10 rings",
+        "correct": "1",
+        "explanation_zh": "服务标准：3声内接听。",
+        "explanation_en": "The standard: within three rings.",
+    },
+    {
+        "id": "ex-multiple",
+        "type": "multiple",
+        "category": "etiquette",
+        "stem_zh": "标准问候包括哪些？",
+        "stem_en": "What belongs in the greeting?",
+        "options_zh": "公司名称 | 工号 | 家乡",
+        "options_en": "company name | agent ID | home town",
+        "correct": "1,2",
+    },
+    {
+        "id": "ex-true-false",
+        "type": "true_false",
+        "category": "etiquette",
+        "stem_zh": "应等客户先挂断电话。",
+        "stem_en": "Let the customer hang up first.",
+        "correct": "true",
+    },
+    {
+        "id": "ex-short",
+        "type": "short_answer",
+        "category": "complaints",
+        "stem_zh": "投诉后多少小时内回访？",
+        "stem_en": "Call back within how many hours?",
+        "answers": "24 | 二十四",
+    },
+    {
+        "id": "ex-numerical",
+        "type": "numerical",
+        "category": "complaints",
+        "stem_zh": "普通投诉多少小时内解决？",
+        "stem_en": "Ordinary complaints are solved within?",
+        "answers": "24 | %50%48",
+    },
+    {
+        "id": "ex-matching",
+        "type": "matching",
+        "category": "complaints",
+        "stem_zh": "把步骤与例句配对。",
+        "stem_en": "Match each step to an example.",
+        "pairs_zh": "道歉 => 非常抱歉 | 跟进 => 今天17点前回电",
+        "pairs_en": "Apologise => I'm very sorry | Follow up => I'll call by 5 pm",
+    },
+]
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()] if cell else []
+
+
+def _localized(zh: str, en: str) -> Any:
+    zh, en = zh.strip(), en.strip()
+    if zh and en and zh != en:
+        return {"zh": zh, "en": en}
+    return zh or en
+
+
+def _row_question(row: dict[str, str], number: int) -> dict[str, Any] | Skipped:
+    get = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    kind = get["type"]
+    if kind not in QUESTION_TYPES:
+        return Skipped(number, "unknown_type", {"type": kind or "-"})
+    question: dict[str, Any] = {
+        "id": get["id"] or f"row-{number}",
+        "type": kind,
+        "category": get["category"] or DEFAULT_CATEGORY,
+        "stem": _localized(get["stem_zh"], get["stem_en"]),
+    }
+    if get["difficulty"]:
+        question["difficulty"] = get["difficulty"]
+    if get["points"]:
+        question["points"] = get["points"]
+    explanation = _localized(get["explanation_zh"], get["explanation_en"])
+    if explanation:
+        question["explanation"] = explanation
+    if get["tags"]:
+        question["tags"] = [tag.strip() for tag in get["tags"].split(",") if tag.strip()]
+    if kind in ("single", "multiple"):
+        zh, en = _split(get["options_zh"]), _split(get["options_en"])
+        count = max(len(zh), len(en))
+        right = {part.strip() for part in get["correct"].split(",") if part.strip()}
+        options = []
+        for i in range(count):
+            texts, weight = [], None
+            for column in (zh, en):
+                cell = column[i] if i < len(column) else ""
+                weight_match = _WEIGHT.match(cell)
+                if weight_match:
+                    weight, cell = float(weight_match.group(1)), cell[weight_match.end() :]
+                texts.append(cell)
+            option: dict[str, Any] = {"text": _localized(*texts)}
+            if str(i + 1) in right:
+                option["correct"] = True
+            if weight is not None:
+                option["weight"] = weight
+            options.append(option)
+        question["options"] = options
+    elif kind == "true_false":
+        question["answer"] = get["correct"].lower() in ("true", "t", "yes", "1", "对", "正确")
+    elif kind in ("short_answer", "numerical"):
+        answers = []
+        for part in _split(get["answers"]):
+            weight_match = _WEIGHT.match(part)
+            weight = float(weight_match.group(1)) if weight_match else 100.0
+            text = part[weight_match.end() :] if weight_match else part
+            if kind == "short_answer":
+                answers.append({"text": text, "weight": weight})
+            else:
+                value, _, tolerance = text.partition(":")
+                answers.append({"value": value, "tolerance": tolerance or 0, "weight": weight})
+        question["answers"] = answers
+    else:
+        zh, en = _split(get["pairs_zh"]), _split(get["pairs_en"])
+        pairs = []
+        for i in range(max(len(zh), len(en))):
+            left_zh, _, right_zh = (zh[i] if i < len(zh) else "").partition("=>")
+            left_en, _, right_en = (en[i] if i < len(en) else "").partition("=>")
+            pairs.append(
+                {"left": _localized(left_zh, left_en), "right": _localized(right_zh, right_en)}
+            )
+        question["pairs"] = pairs
+    return question
+
+
+def read_rows(rows: Iterable[tuple[int, dict[str, str]]], header: Iterable[str]) -> ImportResult:
+    """Questions from `(row number, cells)` pairs; the header names the columns."""
+    result = ImportResult()
+    unknown = [name for name in header if name and name.strip() not in COLUMNS]
+    if unknown:
+        result.skipped.append(Skipped(1, "bad_header", {"columns": ", ".join(unknown)}))
+        return result
+    for number, row in rows:
+        if not any((value or "").strip() for value in row.values()):
+            continue
+        made = _row_question(row, number)
+        if isinstance(made, Skipped):
+            result.skipped.append(made)
+        else:
+            result.add(made, number)
+    return result
+
+
+def read_csv(text: str) -> ImportResult:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip() for name in reader.fieldnames or []]
+    rows = (
+        (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items()}) for row in reader
+    )
+    return read_rows(rows, header)
+
+
+def read_xlsx(data: bytes) -> ImportResult:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    header = [str(cell or "").strip() for cell in next(values, ())]
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in enumerate(values, start=2):
+            cells = ["" if cell is None else _cell_text(cell) for cell in row]
+            yield number, dict(zip(header, cells, strict=False))
+
+    return read_rows(rows(), header)
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _text(value: Any, lang: str) -> str:
+    return value.get(lang) if value is not None else ""
+
+
+def bank_rows(bank: QuestionBank) -> list[dict[str, str]]:
+    """The bank's questions as spreadsheet rows, both languages."""
+    rows = []
+    for question in bank.questions:
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(
+            id=question.id,
+            type=question.type,
+            category=question.category,
+            difficulty=str(question.difficulty),
+            stem_zh=question.stem.get("zh"),
+            stem_en=question.stem.get("en"),
+            explanation_zh=_text(question.explanation, "zh"),
+            explanation_en=_text(question.explanation, "en"),
+            tags=", ".join(question.tags),
+            points=f"{question.points:g}",
+        )
+        if question.type in ("single", "multiple"):
+            for lang in ("zh", "en"):
+                row[f"options_{lang}"] = SEPARATOR.join(
+                    (f"%{o.weight:g}%" if o.weight is not None else "") + o.text.get(lang)
+                    for o in question.options
+                )
+            row["correct"] = ",".join(
+                str(i + 1) for i, o in enumerate(question.options) if o.correct
+            )
+        elif question.type == "true_false":
+            row["correct"] = "true" if question.answer else "false"
+        elif question.type == "short_answer":
+            row["answers"] = SEPARATOR.join(
+                (f"%{a.weight:g}%" if a.weight != 100 else "") + a.text for a in question.answers
+            )
+        elif question.type == "numerical":
+            row["answers"] = SEPARATOR.join(
+                (f"%{a.weight:g}%" if a.weight != 100 else "") + f"{a.value:g}:{a.tolerance:g}"
+                for a in question.answers
+            )
+        elif question.type == "matching":
+            for lang in ("zh", "en"):
+                row[f"pairs_{lang}"] = SEPARATOR.join(
+                    f"{p.left.get(lang)} => {p.right.get(lang)}" for p in question.pairs
+                )
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(rows: list[dict[str, str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "questions"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(column, "") for column in COLUMNS])
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
