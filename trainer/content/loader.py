@@ -145,12 +145,16 @@ class ContentLibrary:
 
 
 def problems_from_validation(
-    document: YamlDocument, error: ValidationError, prefix: Loc = ()
+    document: YamlDocument, error: ValidationError, prefix: Loc = (), skip_tag: bool = False
 ) -> list[ContentProblem]:
-    """One problem per pydantic error, placed on the line its `loc` points at."""
+    """One problem per pydantic error, placed on the line its `loc` points at.
+
+    `skip_tag` drops the first element of each location: the union tag (`single`) pydantic
+    puts there when the document is one question of the discriminated union.
+    """
     problems = []
     for detail in error.errors(include_url=False):
-        loc: Loc = (*prefix, *detail["loc"])
+        loc: Loc = (*prefix, *(detail["loc"][1:] if skip_tag else detail["loc"]))
         context = dict(detail.get("ctx") or {})
         kind = detail["type"]
         values: dict[str, Any] = {}

@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "BankEditorScreen": "bank_editor",
     "StatsScreen": "stats",
     "MenteeScreen": "mentee",
     "CertificatesScreen": "certificates",
@@ -33,6 +34,7 @@ _MODULES = {
 
 __all__ = [
     "AssessmentScreen",
+    "BankEditorScreen",
     "CertificatesScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
@@ -55,6 +57,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from trainer.ui.screens.assessment import AssessmentScreen
+    from trainer.ui.screens.bank_editor import BankEditorScreen
     from trainer.ui.screens.certificates import CertificatesScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen

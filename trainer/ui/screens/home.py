@@ -50,6 +50,7 @@ class HomeScreen(TrainerScreen):
         Binding("c", "certificates", "keys.certificates"),
         Binding("x", "report", "keys.mentor_report"),
         Binding("s", "stats", "keys.stats"),
+        Binding("b", "banks", "keys.banks"),
         Binding("o", "sign_out", "keys.sign_out"),
     ]
 
@@ -63,7 +64,7 @@ class HomeScreen(TrainerScreen):
         """Show only the keys this person's roles can use."""
         if action == "next_step":
             return self.person.has_role("learner")
-        if action in ("people", "problems", "certificates", "stats"):
+        if action in ("people", "problems", "certificates", "stats", "banks"):
             return self.person.has_role("trainer")
         if action == "report":
             return self.person.has_role("mentor")
@@ -270,6 +271,11 @@ class HomeScreen(TrainerScreen):
         from trainer.ui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen())
+
+    def action_banks(self) -> None:
+        from trainer.ui.screens.bank_editor import BankEditorScreen
+
+        self.app.push_screen(BankEditorScreen())
 
     def action_stats(self) -> None:
         from trainer.ui.screens.stats import StatsScreen

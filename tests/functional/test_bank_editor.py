@@ -1,0 +1,130 @@
+"""The question-bank editor: edit a question, see validation as you type, save, and find the
+change on disk with the file's comments intact; leaving unsaved work asks first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, TextArea
+
+from tests.functional.helpers import PASSWORD, organisation_with_learner, screen_text, sign_in
+from trainer.content.loader import load_library
+from trainer.locations import bundled_content_root
+from trainer.services.context import open_context
+from trainer.settings import Settings
+from trainer.ui.app import make_app
+from trainer.ui.dialogs import ConfirmDialog
+from trainer.ui.dialogs.question_editor import QuestionEditor
+from trainer.ui.screens import BankEditorScreen, HomeScreen
+
+HEADER = "# Galaxy Mart's frontline bank: keep this comment\n"
+
+
+def own_bank(tmp_path: Path) -> Path:
+    """A company content root with a commented copy of the frontline bank."""
+    folder = tmp_path / "content" / "question_banks"
+    folder.mkdir(parents=True)
+    source = (bundled_content_root() / "question_banks" / "frontline_core.yaml").read_text("utf-8")
+    commented = HEADER + source.replace(
+        "  - id: fc-002\n", "  # the greeting question, reviewed in May\n  - id: fc-002\n"
+    )
+    path = folder / "frontline_core.yaml"
+    path.write_text(commented, encoding="utf-8")
+    return path
+
+
+async def test_editing_a_question_saves_it_with_comments_intact(tmp_path: Path) -> None:
+    path = own_bank(tmp_path)
+    settings = Settings(
+        data_dir=tmp_path / "data", language="en", content_roots=[tmp_path / "content"]
+    )
+    context = open_context(settings)
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BankEditorScreen)
+        table = app.screen.query_one("#questions", DataTable)
+        assert table.row_count == 12
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, QuestionEditor)
+        area = editor.query_one(TextArea)
+        original = area.text
+        assert "id: fc-001" in original and "✓ valid" in screen_text(app)
+
+        area.load_text(original.replace("correct: true", "correct: false"))  # no right option
+        await pilot.pause()
+        assert "needs exactly one correct option" in screen_text(app)
+        await pilot.press("ctrl+s")  # refused while invalid
+        await pilot.pause()
+        assert app.screen is editor
+
+        area.load_text(original.replace("标准开场白中", "标准开场白里"))
+        await pilot.pause()
+        assert "✓ valid" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BankEditorScreen)
+        assert "unsaved changes" in screen_text(app)
+
+        await pilot.press("escape")  # unsaved: asks
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "unsaved" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    saved = path.read_text("utf-8")
+    assert saved.startswith(HEADER)
+    assert "  # the greeting question, reviewed in May\n  - id: fc-002\n" in saved
+    assert "标准开场白里必须包含哪一项" in saved
+    bank = load_library([bundled_content_root(), tmp_path / "content"]).bank("frontline_core")
+    assert bank is not None and bank.questions[0].stem.get("zh") == "标准开场白里必须包含哪一项？"
+    assert len(bank.questions) == 12
+
+
+async def test_add_duplicate_move_delete(tmp_path: Path) -> None:
+    path = own_bank(tmp_path)
+    settings = Settings(
+        data_dir=tmp_path / "data", language="en", content_roots=[tmp_path / "content"]
+    )
+    context = open_context(settings)
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        table = app.screen.query_one("#questions", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+d")  # fc-001-2 right after fc-001
+        await pilot.pause()
+        await pilot.press("ctrl+down")  # and one further down
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionEditor)
+        await pilot.press("ctrl+s")  # the template is a valid single-choice question
+        await pilot.pause()
+        table.move_cursor(row=table.get_row_index("fc-012"))
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    bank = load_library([bundled_content_root(), tmp_path / "content"]).bank("frontline_core")
+    assert bank is not None
+    ids = [q.id for q in bank.questions]
+    assert ids[:3] == ["fc-001", "fc-002", "fc-001-2"]
+    assert "fc-012" not in ids and any(i.startswith("new-") for i in ids)
+    assert path.read_text("utf-8").startswith(HEADER)

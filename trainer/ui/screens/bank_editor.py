@@ -1,0 +1,242 @@
+"""The question-bank editor: pick a bank, filter its questions by text, category and type,
+edit, add, duplicate, delete and reorder them, and save the file with its comments kept.
+Leaving with unsaved changes asks first."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from trainer.content.models import QUESTION_TYPES
+from trainer.errors import TrainerError
+from trainer.services.authoring import BankDocument, bank_path, new_question_text
+from trainer.ui.screens.base import TrainerScreen
+
+
+class BankEditorScreen(TrainerScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "keys.back"),
+        Binding("enter", "edit", "keys.edit_question", show=False),
+        Binding("ctrl+n", "add", "keys.add_question"),
+        Binding("ctrl+d", "duplicate", "keys.duplicate"),
+        Binding("delete", "delete", "keys.delete"),
+        Binding("ctrl+up", "move(-1)", "keys.move_up"),
+        Binding("ctrl+down", "move(1)", "keys.move_down"),
+        Binding("ctrl+s", "save", "keys.save"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bank_ids: list[str] = []
+        """Filled when composing, from the loaded content."""
+        self.document: BankDocument | None = None
+
+    def compose(self) -> ComposeResult:
+        library = self.context.library
+        lang = self.trainer_app.tr.lang
+        self.bank_ids = sorted(library.banks)
+        yield Header()
+        with Vertical(id="bank-editor"):
+            with Horizontal(id="bank-filters"):
+                yield Select(
+                    [(library.banks[b].model.title.get(lang), b) for b in self.bank_ids],
+                    id="bank",
+                    allow_blank=False,
+                    value=self.bank_ids[0] if self.bank_ids else Select.NULL,
+                )
+                yield Input(placeholder=self.t("authoring.filter"), id="filter")
+                yield Select([], id="category", prompt=self.t("authoring.any_category"))
+                yield Select(
+                    [(self.t(f"question_type.{kind}"), kind) for kind in QUESTION_TYPES],
+                    id="type",
+                    prompt=self.t("authoring.any_type"),
+                )
+            yield DataTable(id="questions", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="bank-status", classes="muted")
+        yield Footer(compact=True)
+
+    def fill(self) -> None:
+        if self.document is None and self.bank_ids:
+            self._open(str(self.query_one("#bank", Select).value))
+        self._show()
+
+    def _open(self, bank_id: str) -> None:
+        try:
+            self.document = BankDocument.open(bank_path(self.context.library, bank_id))
+        except TrainerError as error:
+            self.notify(self.t(error.catalog_key, **error.values), severity="error")
+            self.document = None
+            return
+        categories = self.document.data.get("categories") or {}
+        lang = self.trainer_app.tr.lang
+        options = []
+        for key, name in categories.items():
+            label = name.get(lang, key) if isinstance(name, dict) else str(name)
+            options.append((f"{label} ({key})", str(key)))
+        self.query_one("#category", Select).set_options(options)
+
+    def _show(self, keep: str | None = None) -> None:
+        table = self.query_one("#questions", DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            *(self.t(f"authoring.column_{c}") for c in ("id", "type", "category", "stem"))
+        )
+        document = self.document
+        if document is None:
+            return
+        lang = self.trainer_app.tr.lang
+        needle = self.query_one("#filter", Input).value.strip().casefold()
+        category = self.query_one("#category", Select).value
+        kind = self.query_one("#type", Select).value
+        shown = 0
+        for question in document.questions:
+            text = _stem_text(question.get("stem"), lang)
+            if isinstance(category, str) and question.get("category") != category:
+                continue
+            if isinstance(kind, str) and question.get("type") != kind:
+                continue
+            if needle and needle not in f"{question.get('id')} {text}".casefold():
+                continue
+            kind_name = str(question.get("type"))
+            table.add_row(
+                str(question.get("id")),
+                self.t(f"question_type.{kind_name}") if kind_name in QUESTION_TYPES else kind_name,
+                str(question.get("category")),
+                text if len(text) <= 60 else text[:59] + "…",
+                key=str(question.get("id")),
+            )
+            shown += 1
+        if keep is not None and keep in document.ids():
+            with contextlib.suppress(RowDoesNotExist):  # filtered out: leave the cursor be
+                table.move_cursor(row=table.get_row_index(keep))
+        unsaved = self.t("authoring.unsaved") if document.dirty else ""
+        self.query_one("#bank-status", Static).update(
+            self.t(
+                "authoring.status", shown=shown, total=len(document.questions), path=document.path
+            )
+            + unsaved
+        )
+
+    @on(Select.Changed, "#bank")
+    def bank_changed(self, event: Select.Changed) -> None:
+        if self.document is not None and self.document.dirty:
+            self.notify(self.t("authoring.save_first"), severity="warning")
+            return
+        self._open(str(event.value))
+        self._show()
+
+    @on(Input.Changed, "#filter")
+    @on(Select.Changed, "#category")
+    @on(Select.Changed, "#type")
+    def filters_changed(self) -> None:
+        self._show()
+
+    def _selected(self) -> str | None:
+        table = self.query_one("#questions", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    @on(DataTable.RowSelected, "#questions")
+    def action_edit(self) -> None:
+        from trainer.ui.dialogs.question_editor import QuestionEditor
+
+        question_id, document = self._selected(), self.document
+        if question_id is None or document is None:
+            return
+        self.app.push_screen(
+            QuestionEditor(
+                self.trainer_app.tr,
+                self.t("authoring.edit_title", id=question_id),
+                document.question_text(question_id),
+                lambda text: document.check(text, replacing=question_id),
+                lambda text: document.replace(question_id, text),
+            ),
+            lambda changed: self._show(keep=question_id),
+        )
+
+    def action_add(self) -> None:
+        from trainer.ui.dialogs.question_editor import QuestionEditor
+
+        document = self.document
+        if document is None:
+            return
+        after = self._selected()
+        self.app.push_screen(
+            QuestionEditor(
+                self.trainer_app.tr,
+                self.t("authoring.add_title"),
+                new_question_text(document),
+                document.check,
+                lambda text: document.add(text, after),
+            ),
+            lambda changed: self._show(),
+        )
+
+    def action_duplicate(self) -> None:
+        question_id = self._selected()
+        if question_id is not None and self.document is not None:
+            self._show(keep=self.document.duplicate(question_id))
+
+    def action_delete(self) -> None:
+        from trainer.ui.dialogs import ConfirmDialog
+
+        question_id, document = self._selected(), self.document
+        if question_id is None or document is None:
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                document.delete(question_id)
+                self._show()
+
+        self.app.push_screen(
+            ConfirmDialog(self.trainer_app.tr, self.t("authoring.confirm_delete", id=question_id)),
+            confirmed,
+        )
+
+    def action_move(self, step: int) -> None:
+        question_id = self._selected()
+        if question_id is not None and self.document is not None:
+            self.document.move(question_id, step)
+            self._show(keep=question_id)
+
+    def action_save(self) -> None:
+        if self.document is None:
+            return
+        try:
+            self.document.save()
+        except TrainerError as error:
+            self.notify(self.t(error.catalog_key, **error.values), severity="error")
+            return
+        self.notify(self.t("authoring.saved", path=self.document.path))
+        self._show(keep=self._selected())
+
+    def action_leave(self) -> None:
+        from trainer.ui.dialogs import ConfirmDialog
+
+        if self.document is None or not self.document.dirty:
+            self.app.pop_screen()
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(self.trainer_app.tr, self.t("authoring.confirm_leave")), confirmed
+        )
+
+
+def _stem_text(stem: Any, lang: str) -> str:
+    if isinstance(stem, dict):
+        return str(stem.get(lang) or stem.get("zh") or stem.get("en") or "")
+    return str(stem)
