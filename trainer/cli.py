@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
     score.add_argument("transcript", type=Path, metavar="TRANSCRIPT")
     score.add_argument("--json", action="store_true")
+    play = roleplay_commands.add_parser(
+        "play", help="play a scenario at the terminal, nothing stored / 在终端试玩场景"
+    )
+    play.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
+    play.add_argument("--save", type=Path, help="write the call as a transcript / 保存对话脚本")
 
     certificate = commands.add_parser("certificate", help="certificates / 证书")
     certificate_commands = certificate.add_subparsers(
@@ -225,9 +230,15 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "exam":
         return exam_preview_command(settings, arguments.track, arguments.seed, arguments.json, tr)
     if arguments.command == "roleplay":
-        from trainer.cli_roleplay import RolePlayCommandError, roleplay_score_command
+        from trainer.cli_roleplay import (
+            RolePlayCommandError,
+            roleplay_play_command,
+            roleplay_score_command,
+        )
 
         try:
+            if arguments.roleplay_command == "play":
+                return roleplay_play_command(settings, arguments.scenario, arguments.save, tr)
             return roleplay_score_command(
                 settings, arguments.scenario, arguments.transcript, arguments.json, tr
             )
@@ -470,7 +481,17 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
         print(tr("cli.validate_failed", problems=len(problems), files=files), file=sys.stderr)
         return 1
     _print_summary(library.summary(), tr)
+    _print_golden(library, tr)
     return 0
+
+
+def _print_golden(library: Any, tr: Translator) -> None:
+    from trainer.services.roleplay.golden import golden_summary
+
+    results = golden_summary(library)
+    if results:
+        parts = ", ".join(f"{item.scenario} {item.passed}/{item.total}" for item in results)
+        print(tr("cli.summary_golden", results=parts))
 
 
 def _print_summary(summary: dict[str, Any], tr: Translator) -> None:

@@ -63,9 +63,18 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls, toml_file=settings_file())
         return (init_settings, env_settings, toml)
 
+    @property
+    def own_content_root(self) -> Path:
+        """`content/` in the data folder: where banks imported in the app are written. It is
+        read after the bundled root whenever it exists, so they need no setting."""
+        return self.data_dir / "content"
+
     def all_content_roots(self) -> list[Path]:
-        """The bundled root (unless switched off), then the configured ones, in order."""
+        """The bundled root (unless switched off), the data folder's own `content/` if it
+        exists, then the configured roots, in order."""
         roots = [locations.bundled_content_root()] if self.bundled_content else []
+        if self.own_content_root.is_dir():
+            roots.append(self.own_content_root)
         return roots + [root.expanduser() for root in self.content_roots]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
-from tests.functional.helpers import PASSWORD, organisation_with_learner, screen_text, sign_in
+from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
 from trainer.content.loader import load_library
 from trainer.locations import bundled_content_root
 from trainer.services.context import open_context
@@ -128,3 +128,46 @@ async def test_add_duplicate_move_delete(tmp_path: Path) -> None:
     assert ids[:3] == ["fc-001", "fc-002", "fc-001-2"]
     assert "fc-012" not in ids and any(i.startswith("new-") for i in ids)
     assert path.read_text("utf-8").startswith(HEADER)
+
+
+async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> None:
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Golden tests passed: greeting_drill 1/1, refund_delay 2/2" in screen_text(app)
+
+
+async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
+    from tests.conftest import DATA
+    from trainer.ui.dialogs import TextDialog
+    from trainer.ui.dialogs.message import MessageDialog
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text-value", Input).value = str(DATA / "formats" / "corpus.gift")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        report = str(app.screen.query_one("#message-text", Static).render())
+        assert "Imported 12 question(s)" in report
+        assert "corpus.gift:62: skipped: an essay question" in report
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BankEditorScreen)
+        assert app.screen.query_one("#questions", DataTable).row_count == 12
+    written = tmp_path / "data" / "content" / "question_banks" / "corpus.yaml"
+    assert written.is_file()
+    assert open_context(context.settings).library.bank("corpus") is not None

@@ -188,3 +188,33 @@ def test_validate_reports_a_failing_golden_test(
     out = capsys.readouterr().out
     assert f"{path}:" in out
     assert 'golden test "by the book" ended at "end_ok", expected "end_flat"' in out
+
+
+def test_play_at_the_terminal_then_score_the_saved_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    replies = [
+        "?",  # a hint, not a turn
+        "Hello, Galaxy Mart, agent ID 1024. I'm so sorry for the wait.",
+        "4",  # no such option: asked again
+        "1",
+        "I don't know, I will call you back later.",
+        "Is there anything else? Thank you for calling, goodbye.",
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(replies) + "\n"))
+    saved = tmp_path / "call.yaml"
+    base = ["--lang", "en", "--data", str(tmp_path / "d"), "roleplay"]
+    assert main([*base, "play", "refund_delay", "--save", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "Ms. Wang: What is going on with you people?" in out
+    assert "Give the company name and your agent ID" in out  # the hint
+    assert "there is no option 4" in out
+    assert "⚠ T3 forbidden phrase “I don't know” −5" in out
+    assert "Total " in out
+    assert main([*base, "score", "refund_delay", str(saved), "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    played_total = float(out.split("Total ")[1].split(" ")[0])
+    assert card["total"] == played_total
+    assert [v["rule"] for v in card["violations"]] == ["forbidden_phrase"]

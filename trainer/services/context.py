@@ -32,6 +32,11 @@ class TrainerContext:
     store: DataStore
     extra_content_files: list[Path] = field(default_factory=list)
 
+    def reload_content(self) -> None:
+        """Forget the loaded content and every service built on it; next use loads afresh."""
+        for name in _content_users():
+            self.__dict__.pop(name, None)
+
     @cached_property
     def library(self) -> ContentLibrary:
         # imported here: the models and the YAML reader cost a third of start-up, and the
@@ -86,6 +91,18 @@ class TrainerContext:
     @cached_property
     def progress(self) -> Progress:
         return Progress(self.store)
+
+
+def _content_users() -> tuple[str, ...]:
+    return (
+        "library",
+        "exams",
+        "roleplays",
+        "assessments",
+        "certificates",
+        "mentoring",
+        "item_analysis",
+    )
 
 
 def open_context(settings: Settings) -> TrainerContext:

@@ -7,10 +7,39 @@ expectation that did not hold, naming the test and what differed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from trainer.content.errors import ContentProblem, Loc
 from trainer.content.loader import ContentLibrary, Loaded
 from trainer.content.models import Scenario
 from trainer.services.roleplay.engine import Context, TranscriptError, score_transcript
+
+
+@dataclass(frozen=True)
+class GoldenSummary:
+    """How a scenario's golden tests came out."""
+
+    scenario: str
+    passed: int
+    total: int
+
+
+def golden_summary(library: ContentLibrary) -> list[GoldenSummary]:
+    """Per scenario with golden tests, how many pass (scenarios with other problems are not
+    run: their tests count as none passed)."""
+    broken = {p.path for p in library.problems if not p.key.startswith("golden_")}
+    context = Context(library.lexicon, library.standard)
+    summary = []
+    for scenario_id, loaded in sorted(library.scenarios.items()):
+        tests = loaded.model.tests
+        if not tests:
+            continue
+        if loaded.path in broken:
+            summary.append(GoldenSummary(scenario_id, 0, len(tests)))
+            continue
+        failing = {problem.values.get("test") for problem in _play_tests(loaded, context)}
+        summary.append(GoldenSummary(scenario_id, len(tests) - len(failing), len(tests)))
+    return summary
 
 
 def golden_problems(

@@ -5,6 +5,7 @@ Leaving with unsaved changes asks first."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
@@ -30,10 +31,12 @@ class BankEditorScreen(TrainerScreen):
         Binding("ctrl+up", "move(-1)", "keys.move_up"),
         Binding("ctrl+down", "move(1)", "keys.move_down"),
         Binding("ctrl+s", "save", "keys.save"),
+        Binding("ctrl+o", "import_file", "keys.import"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, bank_id: str | None = None) -> None:
         super().__init__()
+        self.first_bank = bank_id
         self.bank_ids: list[str] = []
         """Filled when composing, from the loaded content."""
         self.document: BankDocument | None = None
@@ -49,7 +52,13 @@ class BankEditorScreen(TrainerScreen):
                     [(library.banks[b].model.title.get(lang), b) for b in self.bank_ids],
                     id="bank",
                     allow_blank=False,
-                    value=self.bank_ids[0] if self.bank_ids else Select.NULL,
+                    value=(
+                        self.first_bank
+                        if self.first_bank in self.bank_ids
+                        else self.bank_ids[0]
+                        if self.bank_ids
+                        else Select.NULL
+                    ),
                 )
                 yield Input(placeholder=self.t("authoring.filter"), id="filter")
                 yield Select([], id="category", prompt=self.t("authoring.any_category"))
@@ -233,6 +242,74 @@ class BankEditorScreen(TrainerScreen):
 
         self.app.push_screen(
             ConfirmDialog(self.trainer_app.tr, self.t("authoring.confirm_leave")), confirmed
+        )
+
+    def action_import_file(self) -> None:
+        """Import a GIFT, Aiken or spreadsheet file as a new bank in the data folder's own
+        content root, then show every question skipped and why."""
+        from trainer.cli_formats import read_any
+        from trainer.content.formats.common import bank_yaml, slug
+        from trainer.storage.files import atomic_write_bytes
+        from trainer.ui.dialogs import TextDialog
+        from trainer.ui.dialogs.message import MessageDialog
+
+        kinds = {
+            ".gift": "gift",
+            ".txt": "aiken",
+            ".aiken": "aiken",
+            ".xlsx": "xlsx",
+            ".csv": "csv",
+        }
+        lang = self.trainer_app.tr.lang
+
+        def load(value: str) -> str | None:
+            source = Path(value).expanduser()
+            kind = kinds.get(source.suffix.lower())
+            if not source.is_file():
+                return self.t("cli.no_such_path", path=source)
+            if kind is None:
+                return self.t("authoring.import_suffix")
+            bank_id = slug(source.stem, "imported")
+            target = self.context.settings.own_content_root / "question_banks" / f"{bank_id}.yaml"
+            if bank_id in self.context.library.banks or target.exists():
+                return self.t("authoring.import_taken", bank=bank_id)
+            try:
+                result = read_any(source, kind, "imported")
+            except (UnicodeDecodeError, OSError, ValueError, KeyError) as error:
+                return self.t("cli.import_unreadable", path=source, detail=error)
+            if not result.questions:
+                return self.t("cli.import_nothing", path=source)
+            text = bank_yaml(result.bank(bank_id, source.stem))
+            atomic_write_bytes(target, text.encode("utf-8"))
+            self.context.reload_content()
+            lines = [
+                self.t(
+                    "cli.imported",
+                    count=len(result.questions),
+                    path=target,
+                    skipped=len(result.skipped),
+                )
+            ]
+            lines += [f"{source.name}:{s.line}: {s.message(lang)}" for s in result.skipped]
+            imported.update(bank=bank_id, report="\n".join(lines))
+            return None
+
+        def done(saved: bool | None) -> None:
+            if not saved:
+                return
+            self.app.switch_screen(BankEditorScreen(imported["bank"]))
+            title = self.t("authoring.import_title")
+            self.app.push_screen(MessageDialog(self.trainer_app.tr, title, imported["report"]))
+
+        imported: dict[str, str] = {}
+        self.app.push_screen(
+            TextDialog(
+                self.trainer_app.tr,
+                self.t("authoring.import_title"),
+                self.t("authoring.import_label"),
+                load,
+            ),
+            done,
         )
 
 

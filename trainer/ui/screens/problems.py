@@ -1,4 +1,5 @@
-"""Content problems for trainers: every error of every content file, with file and line."""
+"""Content problems for trainers: every error of every content file, with file and line, and
+how each scenario's golden tests came out."""
 
 from __future__ import annotations
 
@@ -23,8 +24,16 @@ class ProblemsScreen(TrainerScreen):
             else self.t("home.content_ok"),
             classes="card-title",
         )
+        yield Static(self._golden_line(), id="golden", classes="muted")
         yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
+
+    def _golden_line(self) -> str:
+        from trainer.services.roleplay.golden import golden_summary
+
+        results = golden_summary(self.context.library)
+        parts = ", ".join(f"{item.scenario} {item.passed}/{item.total}" for item in results)
+        return self.t("cli.summary_golden", results=parts or "-")
 
     def fill(self) -> None:
         lang = self.trainer_app.tr.lang
