@@ -30,7 +30,9 @@ def new_id(prefix: str) -> str:
 class Record(BaseModel):
     """Base of stored records: validated on the way in and out, unknown fields refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Schemas are built on first use, not at import: the sign-in screen needs two of the
+    # record types, and building all of them was a sixth of the start-up time.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: ClassVar[str]
     id: str = Field(min_length=1, max_length=80)
 
@@ -110,7 +112,7 @@ class ExamAttempt(Record):
 class RolePlayTurn(BaseModel):
     """One agent turn as given: free text or an option number, and how long it took."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     say: str | None = None
     pick: int | None = None
