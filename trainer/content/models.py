@@ -411,6 +411,8 @@ class ScenarioRule(ContentModel):
     """A phrase the agent must not say: a penalty, a mood change, or a fatal error."""
 
     id: Id
+    title: LocalizedText | None = None
+    """The rule's name on the scorecard (its id when absent)."""
     forbid: list[str] = Field(min_length=1)
     except_: list[str] = Field(default_factory=list, alias="except")
     """Patterns that excuse a hit they overlap ("不知道您是否方便" is a polite question)."""

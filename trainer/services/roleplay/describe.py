@@ -27,7 +27,7 @@ def evidence_text(item: Evidence, lang: str, with_note: bool = True) -> str:
 
 def violation_text(item: Violation, lang: str) -> str:
     cost = translate(lang, "roleplay.card_fatal_rule") if item.fatal else f"−{item.penalty:g}"
-    rule = rule_label(item.rule, lang)
+    rule = item.label or rule_label(item.rule, lang)
     words = f" “{item.text}”" if item.text else ""
     return f"T{item.turn} {rule}{words} {cost}"
 

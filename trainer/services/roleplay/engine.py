@@ -308,6 +308,8 @@ class RolePlay:
                     rule.mood,
                     rule.better.get(self.lang) if rule.better else None,
                 )
+                if rule.title is not None:
+                    record.violations[-1].label = rule.title.get(self.lang)
         privacy = self.context.standard.privacy
         for key, secret in self.scenario.secrets.items():
             hit = literal_hit(reply, secret)

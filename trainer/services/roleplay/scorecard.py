@@ -35,6 +35,8 @@ class Violation(BaseModel):
     """A broken rule of the service standard or the scenario."""
 
     rule: str
+    label: str | None = None
+    """A scenario rule's own title, in the run's language."""
     turn: int
     text: str
     start: int = 0

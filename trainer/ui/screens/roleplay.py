@@ -110,7 +110,8 @@ class RolePlayScreen(TrainerScreen):
                 self.t("roleplay.card_fatal_rule") if violation.fatal else f"−{violation.penalty:g}"
             )
             words = f" “{violation.text}”" if violation.text else ""
-            line = f"⚠ {rule_label(violation.rule, self.trainer_app.tr.lang)}{words} {cost}"
+            name = violation.label or rule_label(violation.rule, self.trainer_app.tr.lang)
+            line = f"⚠ {name}{words} {cost}"
             if violation.better:
                 line += " → " + violation.better
             notes.append(f"[red]{escape(line)}[/red]")

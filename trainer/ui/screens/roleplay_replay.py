@@ -91,7 +91,8 @@ class RolePlayReplayScreen(TrainerScreen):
             words = f" “{violation.text}”" if violation.text else ""
             note = f" — {violation.note.render(lang)}" if violation.note else ""
             lines.append(
-                f"[red]⚠ {escape(rule_label(violation.rule, lang))}{escape(words)} {cost}"
+                f"[red]⚠ {escape(violation.label or rule_label(violation.rule, lang))}"
+                f"{escape(words)} {cost}"
                 f"{escape(note)}[/red]"
             )
         if turn.timed_out:
