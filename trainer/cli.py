@@ -36,6 +36,7 @@ from rich.cells import cell_len
 from trainer import __version__, locations
 from trainer.errors import TrainerError
 from trainer.i18n import Translator
+from trainer.numbers import figure
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings, load_settings, settings_file
 from trainer.storage.records import ROLES, Person
@@ -327,10 +328,10 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
                 "cli.stats_exam",
                 track=exam.track,
                 attempts=exam.attempts,
-                mean=_number(exam.mean),
-                median=_number(exam.median),
-                sd=_number(exam.sd),
-                alpha=_number(exam.alpha),
+                mean=figure(exam.mean),
+                median=figure(exam.median),
+                sd=figure(exam.sd),
+                alpha=figure(exam.alpha),
             )
         )
     if not questions:
@@ -341,13 +342,9 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
         flags = ", ".join(tr(f"stats.flag_{flag}") for flag in question.flags)
         print(
             f"{question.key:<28} {question.attempts:>5} {question.facility:>9.2f} "
-            f"{_number(question.discrimination):>8}  {flags}"
+            f"{figure(question.discrimination):>8}  {flags}"
         )
     return 0
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
 
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:

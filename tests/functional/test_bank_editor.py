@@ -13,7 +13,7 @@ from trainer.content.models import QuestionBank
 from trainer.locations import bundled_content_root
 from trainer.services.context import open_context
 from trainer.settings import Settings
-from trainer.ui.app import make_app
+from trainer.ui.app import TrainerApp, make_app
 from trainer.ui.dialogs import ConfirmDialog
 from trainer.ui.dialogs.question_editor import QuestionEditor
 from trainer.ui.screens import BankEditorScreen, HomeScreen
@@ -25,6 +25,16 @@ def bundled_bank() -> QuestionBank:
     bank = load_library([bundled_content_root()]).bank("frontline_core")
     assert bank is not None
     return bank
+
+
+def editor_app(tmp_path: Path) -> TrainerApp:
+    """The app on a fresh organisation whose content includes the company's own root."""
+    settings = Settings(
+        data_dir=tmp_path / "data", language="en", content_roots=[tmp_path / "content"]
+    )
+    context = open_context(settings)
+    organisation_with_learner(context)
+    return make_app(context)
 
 
 def own_bank(tmp_path: Path) -> Path:
@@ -42,12 +52,7 @@ def own_bank(tmp_path: Path) -> Path:
 
 async def test_editing_a_question_saves_it_with_comments_intact(tmp_path: Path) -> None:
     path = own_bank(tmp_path)
-    settings = Settings(
-        data_dir=tmp_path / "data", language="en", content_roots=[tmp_path / "content"]
-    )
-    context = open_context(settings)
-    organisation_with_learner(context)
-    app = make_app(context)
+    app = editor_app(tmp_path)
     async with app.run_test(size=(110, 36)) as pilot:
         await sign_in(app, pilot, "陈静", PASSWORD)
         await pilot.press("b")
@@ -104,12 +109,7 @@ async def test_editing_a_question_saves_it_with_comments_intact(tmp_path: Path) 
 
 async def test_add_duplicate_move_delete(tmp_path: Path) -> None:
     path = own_bank(tmp_path)
-    settings = Settings(
-        data_dir=tmp_path / "data", language="en", content_roots=[tmp_path / "content"]
-    )
-    context = open_context(settings)
-    organisation_with_learner(context)
-    app = make_app(context)
+    app = editor_app(tmp_path)
     async with app.run_test(size=(110, 36)) as pilot:
         await sign_in(app, pilot, "陈静", PASSWORD)
         await pilot.press("b")

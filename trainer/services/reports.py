@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from trainer.content.models import STEPS
 from trainer.i18n import translate
+from trainer.numbers import figure
 from trainer.services.certificate_pdf import FONT_NAME, certificate_font
 from trainer.services.mentoring import Competency, MenteeRow
 from trainer.storage.records import MentorNote
@@ -53,10 +54,6 @@ CSV_COLUMNS = (
 )
 
 
-def _figure(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
-
-
 def csv_row(row: MenteeRow) -> list[str]:
     averages = {c.step: c.average for c in row.competencies}
     return [
@@ -69,9 +66,9 @@ def csv_row(row: MenteeRow) -> list[str]:
         str(row.days_left),
         str(row.lessons_done),
         str(row.lessons_total),
-        _figure(row.best_theory),
-        _figure(row.best_practical),
-        *(_figure(averages.get(step)) for step in STEPS),
+        figure(row.best_theory, ""),
+        figure(row.best_practical, ""),
+        *(figure(averages.get(step), "") for step in STEPS),
         row.weakest_step or "",
         row.last_activity.isoformat(timespec="minutes") if row.last_activity else "",
         "yes" if row.signed_off else "no",
@@ -176,8 +173,8 @@ def mentor_report_pdf(
         figures = [
             [tr("mentorship"), f"{row.start.date()} → {row.end.date()} · {days}"],
             [tr("lessons"), f"{row.lessons_done} / {row.lessons_total}"],
-            [tr("best_theory"), _figure(row.best_theory) or "-"],
-            [tr("best_practical"), _figure(row.best_practical) or "-"],
+            [tr("best_theory"), figure(row.best_theory)],
+            [tr("best_practical"), figure(row.best_practical)],
             [
                 tr("weakest_step"),
                 translate(lang, f"roleplay.step_{row.weakest_step}") if row.weakest_step else "-",

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from trainer.numbers import figure
 from trainer.services.certificates import CertificateError, status_of
 from trainer.storage.records import Certificate, now
 from trainer.ui.screens.assessment import save_pdf_dialog
@@ -96,8 +97,8 @@ class CertificatesScreen(TrainerScreen):
                 "certificates_screen.detail",
                 code=certificate.id,
                 person=certificate.person,
-                theory=_figure(certificate.theory),
-                practical=_figure(certificate.practical),
+                theory=figure(certificate.theory),
+                practical=figure(certificate.practical),
             )
         ]
         if certificate.revoked_at is not None:
@@ -183,7 +184,3 @@ class CertificatesScreen(TrainerScreen):
         certificate = self._selected()
         if certificate is not None:
             self.app.push_screen(save_pdf_dialog(self, certificate.id))
-
-
-def _figure(value: float | None) -> str:
-    return f"{value:g}" if value is not None else "-"

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.errors import TrainerError
+from trainer.numbers import figure
 from trainer.services.mentoring import Competency, MenteeRow
 from trainer.services.reports import trend_text
 from trainer.storage.records import ExamAttempt, RolePlayRun
@@ -87,8 +88,8 @@ class MenteeScreen(TrainerScreen):
                 self.t(
                     "mentor.figures",
                     lessons=f"{row.lessons_done}/{row.lessons_total}",
-                    theory=_figure(row.best_theory),
-                    practical=_figure(row.best_practical),
+                    theory=figure(row.best_theory),
+                    practical=figure(row.best_practical),
                     last=local_time(row.last_activity) if row.last_activity else "-",
                 )
             ),
@@ -268,7 +269,3 @@ class MenteeScreen(TrainerScreen):
         from trainer.ui.dialogs.report import report_dialog
 
         self.app.push_screen(report_dialog(self, self.row.mentor, self.person_id))
-
-
-def _figure(value: float | None) -> str:
-    return f"{value:g}" if value is not None else "-"

@@ -11,11 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from trainer.numbers import figure
 from trainer.ui.screens.base import TrainerScreen
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
 
 
 class StatsScreen(TrainerScreen):
@@ -48,10 +45,10 @@ class StatsScreen(TrainerScreen):
             exams.add_row(
                 track.title.get(lang) if track else exam.track,
                 str(exam.attempts),
-                _number(exam.mean),
-                _number(exam.median),
-                _number(exam.sd),
-                _number(exam.alpha),
+                figure(exam.mean),
+                figure(exam.median),
+                figure(exam.sd),
+                figure(exam.alpha),
             )
         questions = self.query_one("#question-stats", DataTable)
         questions.clear(columns=True)
@@ -68,7 +65,7 @@ class StatsScreen(TrainerScreen):
                 item.key,
                 str(item.attempts),
                 f"{item.facility:.2f}",
-                _number(item.discrimination),
+                figure(item.discrimination),
                 Text(flags, style="bold yellow") if flags else "",
                 key=item.key,
             )

@@ -10,6 +10,7 @@ from textual import on
 from textual.widgets import DataTable
 
 from trainer.i18n import Translator
+from trainer.numbers import figure
 from trainer.services.mentoring import MenteeRow
 
 COLUMNS = (
@@ -45,8 +46,8 @@ class MenteeTable(DataTable[Any]):
                 row.name,
                 days,
                 f"{row.lessons_done}/{row.lessons_total}",
-                _figure(row.best_theory),
-                _figure(row.best_practical),
+                figure(row.best_theory),
+                figure(row.best_practical),
                 tr(f"roleplay.step_{row.weakest_step}") if row.weakest_step else "-",
                 row.last_activity.astimezone().strftime("%m-%d %H:%M")
                 if row.last_activity
@@ -61,10 +62,6 @@ class MenteeTable(DataTable[Any]):
         self._reverse = not self._reverse if self._sorted_by == key else False
         self._sorted_by = key
         self.sort(event.column_key, key=_sort_key, reverse=self._reverse)
-
-
-def _figure(value: float | None) -> str:
-    return f"{value:g}" if value is not None else "-"
 
 
 def _sort_key(cell: Any) -> tuple[int, float | str]:
