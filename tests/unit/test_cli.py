@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import BAD_ROOT, GOOD_ROOT
 from trainer.cli import main
+from trainer.content.loader import load_library
+from trainer.locations import bundled_content_root
 from trainer.services.demo import DEMO_PASSWORD
 
 
@@ -24,7 +26,10 @@ def test_validate_a_good_root_prints_a_summary_in_chinese(
 ) -> None:
     assert main(["--lang", "zh", "validate", str(GOOD_ROOT)]) == 0
     out = capsys.readouterr().out
-    assert "所有内容均有效" in out and "单选 1" in out
+    summary = load_library([bundled_content_root(), GOOD_ROOT]).summary()
+    single = summary["question_types"]["single"]
+    assert "所有内容均有效" in out
+    assert f"题目：{summary['questions']}（" in out and f"单选 {single}" in out
 
 
 def test_validate_bad_file_exit_1_with_every_problem(capsys: pytest.CaptureFixture[str]) -> None:

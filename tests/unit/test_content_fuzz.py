@@ -78,6 +78,6 @@ def test_mangled_files_give_clean_problems(case: tuple[Path, str]) -> None:
             assert 1 <= problem.line <= line_count + 1
             for lang in ("zh", "en"):
                 message = problem.render(lang)
-                assert message.startswith(f"{target}:{problem.line}: ")
+                assert message.startswith(f"{problem.path}:{problem.line}: ")
                 assert "Traceback" not in message
                 assert not UNFILLED.search(problem.message(lang)), message
