@@ -478,8 +478,31 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
         print(tr("cli.validate_failed", problems=len(problems), files=files), file=sys.stderr)
         return 1
     _print_summary(library.summary(), tr)
+    _print_coverage(library, tr)
     _print_golden(library, tr)
     return 0
+
+
+def _print_coverage(library: Any, tr: Translator) -> None:
+    """One line a track, then any text that exists in one language only."""
+    from trainer.content.coverage import coverage
+
+    found = coverage(library)
+    for track in found.tracks:
+        print(
+            tr(
+                "cli.summary_track",
+                track=library.track(track.track).title.get(tr.lang),
+                modules=len(track.modules),
+                lessons=track.lessons,
+                questions=track.questions,
+                scenarios=len(track.scenarios),
+            )
+        )
+    if found.one_language:
+        print(tr("cli.summary_one_language", count=len(found.one_language)))
+        for where in found.one_language:
+            print(f"  {where}")
 
 
 def _print_golden(library: Any, tr: Translator) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from trainer.content import load_library
+from trainer.locations import bundled_content_root
 from trainer.services.context import TrainerContext
 from trainer.ui.app import TrainerApp
 from trainer.ui.screens import SignInScreen
 
 PASSWORD = "correct horse"
 SIZE = (100, 32)
+FRONTLINE_LESSONS = len(load_library([bundled_content_root()]).track("frontline").lessons)  # type: ignore[union-attr]
 
 
 def screen_text(app: TrainerApp) -> str:

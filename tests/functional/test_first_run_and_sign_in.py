@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import ProgressBar
 
 from tests.functional.helpers import (
+    FRONTLINE_LESSONS,
     PASSWORD,
     SIZE,
     organisation_with_learner,
@@ -71,9 +72,9 @@ async def test_sign_in_search_wrong_then_right_password(context: TrainerContext)
         text = screen_text(app)
         assert "Welcome, 李娜 (learner)" in text
         assert "Frontline agent" in text
-        assert "Lessons done: 1 of 3" in text
+        assert f"Lessons done: 1 of {FRONTLINE_LESSONS}" in text
         bar = app.screen.query_one("#track-frontline ProgressBar", ProgressBar)
-        assert (bar.progress, bar.total) == (1, 3)
+        assert (bar.progress, bar.total) == (1, FRONTLINE_LESSONS)
 
 
 async def test_lockout_after_five_wrong_passwords_survives_a_new_app(
@@ -110,7 +111,7 @@ async def test_language_switch_changes_the_screen_and_the_footer(context: Traine
         assert "清空搜索" in descriptions and "English" in descriptions
         await sign_in(app, pilot, "li", PASSWORD)
         assert "欢迎，李娜（学员）" in screen_text(app)
-        assert "已完成课程：1 / 3" in screen_text(app)
+        assert f"已完成课程：1 / {FRONTLINE_LESSONS}" in screen_text(app)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)

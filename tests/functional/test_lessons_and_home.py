@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Markdown
 
 from tests.functional.helpers import (
+    FRONTLINE_LESSONS,
     PASSWORD,
     SIZE,
     organisation_with_learner,
@@ -25,12 +26,14 @@ async def test_reading_a_lesson_marks_it_done_and_a_new_app_still_shows_it(
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "li-na", PASSWORD)
-        assert "Next: Apologise, listen, resolve, follow up (Frontline agent)" in screen_text(app)
+        assert "Next: Courteous words, tone and plain language (Frontline agent)" in screen_text(
+            app
+        )
         await pilot.press("n")  # the next recommended step, one key away
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
         markdown = app.screen.query_one("#lesson-body", Markdown)
-        assert "four-step method" in markdown.source
+        assert "Explain in plain words" in markdown.source
         assert "press d to record" in screen_text(app)
         await pilot.press("d")
         await pilot.pause()
@@ -38,18 +41,19 @@ async def test_reading_a_lesson_marks_it_done_and_a_new_app_still_shows_it(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "Lessons done: 2 of 3" in screen_text(app)
+        assert f"Lessons done: 2 of {FRONTLINE_LESSONS}" in screen_text(app)
 
     again = make_app(open_context(context.settings))
     async with again.run_test(size=SIZE) as pilot:
         await sign_in(again, pilot, "li-na", PASSWORD)
-        assert "Lessons done: 2 of 3" in screen_text(again)
+        assert f"Lessons done: 2 of {FRONTLINE_LESSONS}" in screen_text(again)
         await pilot.press("enter")  # open the highlighted track
         await pilot.pause()
         assert isinstance(again.screen, TrackScreen)
         lessons = [str(option.prompt) for option in again.screen.query_one("#lessons").options]  # type: ignore[attr-defined]
         assert any("✓ The standard greeting and closing" in line for line in lessons)
-        assert any("✓ Apologise, listen, resolve, follow up" in line for line in lessons)
+        assert any("✓ Courteous words, tone and plain language" in line for line in lessons)
+        assert any("· Apologise, listen, resolve, follow up" in line for line in lessons)
         assert any(
             "· Time limits, forbidden phrases and privacy" in line and "12 min" in line
             for line in lessons
@@ -65,7 +69,7 @@ async def test_the_lesson_reader_shows_the_chosen_language(context: TrainerConte
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
-        assert "道歉" in app.screen.query_one("#lesson-body", Markdown).source
+        assert "用通俗的话解释" in app.screen.query_one("#lesson-body", Markdown).source
         assert "读完后按 d" in screen_text(app)
     # the choice of language is remembered for the person's next sign-in
     assert context.accounts.person("li-na").language == "zh"

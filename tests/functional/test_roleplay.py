@@ -30,10 +30,15 @@ async def _roleplays(app: TrainerApp, pilot: Pilot[None]) -> RolePlaysScreen:
     await sign_in(app, pilot, "li-na", PASSWORD)
     await pilot.press("enter")  # the frontline track
     await pilot.pause()
-    assert "Role-plays: 1 scenario(s), best exam run -" in screen_text(app)
+    assert "Role-plays: 13 scenario(s), 1 in the assessment; best exam run -" in screen_text(app)
     await pilot.press("r")
     await pilot.pause()
     assert isinstance(app.screen, RolePlaysScreen)
+    listing = app.screen.query_one("#scenarios", OptionList)
+    prompts = [str(listing.get_option_at_index(k).prompt) for k in range(listing.option_count)]
+    # the practical's one scenario is marked; the other twelve are practice only
+    assert [p for p in prompts if "in the assessment" in p] == [prompts[0]]
+    assert "A refund ten days overdue" in prompts[0] and len(prompts) == 13
     return app.screen
 
 

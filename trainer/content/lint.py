@@ -116,11 +116,12 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                     bank=rule.bank,
                     category=rule.category,
                 )
-    for k, scenario_id in enumerate(track.practice.scenarios):
-        if scenario_id not in library.scenarios:
-            yield _problem(
-                document, ("practice", "scenarios", k), "unknown_scenario", scenario=scenario_id
-            )
+    for field in ("scenarios", "optional"):
+        for k, scenario_id in enumerate(getattr(track.practice, field)):
+            if scenario_id not in library.scenarios:
+                yield _problem(
+                    document, ("practice", field, k), "unknown_scenario", scenario=scenario_id
+                )
     for k, scenario_id in enumerate(track.script_drill):
         if scenario_id not in library.scenarios:
             yield _problem(document, ("script_drill", k), "unknown_scenario", scenario=scenario_id)

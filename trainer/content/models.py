@@ -107,6 +107,9 @@ class ExamSpec(ContentModel):
 
 class PracticeSpec(ContentModel):
     scenarios: list[Id] = Field(default_factory=list)
+    """The practical assessment: each is played in exam mode and counts."""
+    optional: list[Id] = Field(default_factory=list)
+    """More role-plays offered on the track for practice; they never count."""
 
 
 class Weights(ContentModel):
@@ -531,6 +534,9 @@ class Scenario(ContentModel):
     call_time: str = "14:00"
     """The time of day the call takes place, against which "by 5 pm today" is measured."""
     company: LocalizedText | None = None
+    call: bool = True
+    """A customer call. False for a talk with a colleague (a supervisor coaching an agent):
+    the call's greeting and closing rules do not apply; the other standard rules still do."""
     brief: LocalizedText
     persona: Persona
     facts: dict[str, str] = Field(default_factory=dict)

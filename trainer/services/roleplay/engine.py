@@ -287,7 +287,7 @@ class RolePlay:
                 record.evidence.append(
                     self._evidence(record, reply, hit, "listen", share, note, source="fact")
                 )
-        if record.number == 1:
+        if record.number == 1 and self.scenario.call:
             self._check_greeting(record, reply)
         # the scenario's own rules first: where one overlaps a standard rule's hit, its more
         # specific advice is the one kept, and the words are not charged twice
@@ -409,7 +409,7 @@ class RolePlay:
 
     def _closing_violation(self) -> Violation | None:
         rule = self.context.standard.closing
-        if not self.finished or self.ending == HANGUP or not self.turns:
+        if not self.finished or self.ending == HANGUP or not self.turns or not self.scenario.call:
             return None
         if not (rule.all or rule.any):
             return None

@@ -100,6 +100,8 @@ class RolePlayResultScreen(TrainerScreen):
         )
         for step in STEPS:
             score = card.steps[step]
+            if score.max == 0:  # a step the scenario does not weigh
+                continue
             evidence = (
                 "\n".join(evidence_text(item, lang, with_note=False) for item in score.evidence)
                 or "-"

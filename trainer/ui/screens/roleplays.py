@@ -58,10 +58,19 @@ class RolePlaysScreen(TrainerScreen):
         lang = self.trainer_app.tr.lang
         listing = self.query_one("#scenarios", OptionList)
         listing.clear_options()
+        track = self.context.library.track(self.track_id)
+        assert track is not None
         for scenario in self.scenarios:
             difficulty = self.t(f"roleplay.difficulty_{scenario.difficulty}")
+            # which runs count: the script drill's and the practical assessment's
+            if scenario.id in track.script_drill:
+                tag = f"  [b]{self.t('roleplay.tag_drill')}[/b]"
+            elif scenario.id in track.practice.scenarios:
+                tag = f"  [b]{self.t('roleplay.tag_assessed')}[/b]"
+            else:
+                tag = ""
             listing.add_option(
-                Option(f"{scenario.title.get(lang)}  [dim]{difficulty}[/dim]", id=scenario.id)
+                Option(f"{scenario.title.get(lang)}  [dim]{difficulty}[/dim]{tag}", id=scenario.id)
             )
         if self.scenarios:
             ids = [scenario.id for scenario in self.scenarios]
@@ -96,6 +105,7 @@ class RolePlaysScreen(TrainerScreen):
         weights = " · ".join(
             f"{self.t(f'roleplay.step_{step}')} {scenario.scoring.steps.get(step, 0):g}"
             for step in STEPS
+            if scenario.scoring.steps.get(step, 0) > 0
         )
         timer = (
             self.t("roleplay.timer_line", seconds=scenario.reply_seconds)

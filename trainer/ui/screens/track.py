@@ -112,7 +112,8 @@ class TrackScreen(TrainerScreen):
         ]
         best = max((score for score in scores if score is not None), default=None)
         shown = f"{best:g}" if best is not None else "-"
-        return self.t("track.roleplay_line", count=len(scenarios), best=shown)
+        assessed = len(self.track.practice.scenarios)
+        return self.t("track.roleplay_line", count=len(scenarios), assessed=assessed, best=shown)
 
     def action_assessment(self) -> None:
         from trainer.ui.screens.assessment import AssessmentScreen
