@@ -11,17 +11,14 @@ command-line options, in rising order of precedence, validated by pydantic.
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
+import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
 from trainer import locations
 
@@ -35,10 +32,16 @@ def settings_file() -> Path:
     return Path(override) if override else locations.config_file()
 
 
-class Settings(BaseSettings):
-    """Everything a run of trainer needs to know before it opens data or content."""
+ENV_PREFIX = "TRAINER_"
 
-    model_config = SettingsConfigDict(env_prefix="TRAINER_", extra="forbid", frozen=True)
+
+class Settings(BaseModel):
+    """Everything a run of trainer needs to know before it opens data or content.
+
+    Built from explicit values only; `load_settings` gathers the file and the environment.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: Language = "zh"
     """Language of the interface and of content; the other language is the fallback."""
@@ -50,18 +53,6 @@ class Settings(BaseSettings):
     """Textual theme of the app."""
     bundled_content: bool = True
     """Whether the bundled content root comes first; off for a company that ships its own."""
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=settings_file())
-        return (init_settings, env_settings, toml)
 
     @property
     def own_content_root(self) -> Path:
@@ -82,6 +73,33 @@ def load_settings(**overrides: Any) -> Settings:
     """Settings from file and environment, with command-line `overrides` on top.
 
     Overrides that are None (an option not given) are left out, so they do not mask the file.
+    Raises pydantic's ValidationError for a bad value and TOMLDecodeError for a broken file.
     """
     given = {key: value for key, value in overrides.items() if value not in (None, [], ())}
-    return Settings(**given)
+    return Settings(**{**_from_file(), **_from_environment(), **given})
+
+
+def _from_file() -> dict[str, Any]:
+    path = settings_file()
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _from_environment() -> dict[str, Any]:
+    """`TRAINER_<FIELD>` variables; a list is written as JSON (`'["/srv/a", "/srv/b"]'`), and
+    one that is not JSON is passed on as text for validation to refuse."""
+    found: dict[str, Any] = {}
+    for name, field in Settings.model_fields.items():
+        raw = os.environ.get(f"{ENV_PREFIX}{name.upper()}")
+        if raw is None:
+            continue
+        if typing.get_origin(field.annotation) is list:
+            try:
+                found[name] = json.loads(raw)
+            except json.JSONDecodeError:
+                found[name] = raw
+        else:
+            found[name] = raw
+    return found
