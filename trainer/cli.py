@@ -38,7 +38,7 @@ from trainer.errors import TrainerError
 from trainer.i18n import Translator
 from trainer.numbers import figure
 from trainer.services.context import TrainerContext, open_context
-from trainer.settings import Settings, load_settings, settings_file
+from trainer.settings import ENV_PREFIX, Settings, load_settings, settings_file
 from trainer.storage.records import ROLES, Person
 
 
@@ -193,6 +193,10 @@ def _settings(arguments: argparse.Namespace, tr: Translator) -> Settings:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"])
+        variable = f"{ENV_PREFIX}{str(first['loc'][0]).upper()}" if first["loc"] else ""
+        if variable in os.environ:
+            message = tr("cli.bad_settings_env", name=variable, what=first["msg"])
+            raise CommandError(message) from None
         raise CommandError(
             tr("cli.bad_settings", file=settings_file(), where=where, what=first["msg"])
         ) from None

@@ -177,6 +177,24 @@ def test_settings_file_and_environment_and_options_in_rising_order(
     monkeypatch.setenv("TRAINER_LANGUAGE", "zh")
     assert load_settings().language == "zh"
     assert load_settings(language="en", data_dir=None).language == "en"
+    # lists come from the environment as JSON; booleans as words
+    monkeypatch.setenv("TRAINER_CONTENT_ROOTS", '["/srv/a", "/srv/b"]')
+    monkeypatch.setenv("TRAINER_BUNDLED_CONTENT", "false")
+    settings = load_settings()
+    assert settings.content_roots == [Path("/srv/a"), Path("/srv/b")]
+    assert settings.bundled_content is False
+    assert load_settings(content_roots=[Path("/x")]).content_roots == [Path("/x")]
+
+
+def test_a_bad_environment_value_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TRAINER_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("TRAINER_CONTENT_ROOTS", "/srv/a")  # not JSON
+    assert main(["--lang", "en", "--data", str(tmp_path), "validate"]) == 1
+    assert capsys.readouterr().err.startswith(
+        "The environment variable TRAINER_CONTENT_ROOTS is not valid: Input should be a valid list"
+    )
 
 
 class _Lines:
