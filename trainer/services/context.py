@@ -6,6 +6,7 @@ loaded on first use, not at start-up: the sign-in screen needs none of it.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ from trainer.settings import Settings
 from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
+    from trainer.content.errors import ContentProblem
     from trainer.content.loader import ContentLibrary
     from trainer.services.assessment import Assessments
     from trainer.services.certificates import Certificates
@@ -31,6 +33,7 @@ class TrainerContext:
     settings: Settings
     store: DataStore
     extra_content_files: list[Path] = field(default_factory=list)
+    _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def reload_content(self) -> None:
         """Forget the loaded content and every service built on it; next use loads afresh."""
@@ -42,11 +45,28 @@ class TrainerContext:
         # imported here: the models and the YAML reader cost a third of start-up, and the
         # sign-in screen needs neither
         from trainer.content.loader import load_library
+
+        with self._content_lock:
+            # a warm-up thread may have loaded it while this one waited for the lock
+            loaded: ContentLibrary | None = self.__dict__.get("library")
+            if loaded is None:
+                loaded = load_library(self.settings.all_content_roots(), self.extra_content_files)
+                # stored before the lock opens, so a waiting thread finds it
+                self.__dict__["library"] = loaded
+            return loaded
+
+    def warm_up(self) -> None:
+        """Load the content ahead of need: the sign-in screen calls this from a thread, so
+        the home screen opens at once after the password."""
+        self.library  # noqa: B018 - loading is the point
+
+    @cached_property
+    def content_problems(self) -> list[ContentProblem]:
+        """Every problem of the content, failed golden tests included. Only the screens that
+        show problems ask: playing every scenario's golden tests takes a noticeable moment."""
         from trainer.services.roleplay.golden import golden_problems
 
-        library = load_library(self.settings.all_content_roots(), self.extra_content_files)
-        library.problems.extend(golden_problems(library))
-        return library
+        return [*self.library.problems, *golden_problems(self.library)]
 
     @cached_property
     def exams(self) -> Exams:
@@ -96,6 +116,7 @@ class TrainerContext:
 def _content_users() -> tuple[str, ...]:
     return (
         "library",
+        "content_problems",
         "exams",
         "roleplays",
         "assessments",

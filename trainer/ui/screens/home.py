@@ -202,7 +202,7 @@ class HomeScreen(TrainerScreen):
     def _trainer_part(self) -> ComposeResult:
         library = self.context.library
         summary = library.summary()
-        problems = len(library.problems)
+        problems = len(self.context.content_problems)
         yield Static(self.t("home.content"), classes="section-title")
         yield Static(self.t("home.content_summary", **summary))
         if problems:

@@ -16,7 +16,7 @@ class ProblemsScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "keys.back")]
 
     def compose(self) -> ComposeResult:
-        problems = self.context.library.problems
+        problems = self.context.content_problems
         yield Header()
         yield Static(
             self.t("problems.title", count=len(problems))
@@ -45,6 +45,6 @@ class ProblemsScreen(TrainerScreen):
             self.t("problems.where"),
             self.t("problems.what"),
         )
-        for problem in sorted(self.context.library.problems, key=lambda p: (str(p.path), p.line)):
+        for problem in sorted(self.context.content_problems, key=lambda p: (str(p.path), p.line)):
             table.add_row(str(problem.path), problem.line, problem.where, problem.message(lang))
         table.focus()

@@ -36,6 +36,11 @@ class SignInScreen(TrainerScreen):
     def fill(self) -> None:
         self.show_people("")
         self.query_one("#search", Input).focus()
+        # load the content while the person types, once this screen is up and usable
+        self.set_timer(0.3, self._warm_up)
+
+    def _warm_up(self) -> None:
+        self.run_worker(self.context.warm_up, thread=True, exit_on_error=False, group="warm-up")
 
     def show_people(self, text: str) -> None:
         """List the people whose name or id contains `text` (case-insensitive)."""
