@@ -7,12 +7,17 @@ measured the same way in the same run, interleaved. Goal: ratio at most 1.5. A s
 baseline, a bare app showing the same widgets as the sign-in screen, separates what Textual's
 widgets cost from what trainer itself adds (pydantic, storage, settings, catalogs).
 
+Bytecode is cached, as after `pip install` (which compiles it): the children run without
+PYTHONDONTWRITEBYTECODE, and the warm-up launches write the cache. Otherwise trainer's own
+modules would be compiled from source on every launch, a cost no installed copy pays.
+
 Run: python bench/startup.py [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -71,8 +76,13 @@ app.run(headless=True, size=(100, 32), auto_pilot=first_screen)
 
 
 def launch(kind: str, data: Path) -> float:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(data)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, kind, str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     )
     return float(result.stdout.strip().splitlines()[-1])
 

@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from trainer.services.accounts import hash_password
-from trainer.storage import DataStore
 from trainer.storage.files import atomic_write_json
 from trainer.storage.records import ExamAttempt, Person
+from trainer.storage.repositories import DataStore
 
 ATTEMPTS_PER_LEARNER = 50
 QUESTIONS = 20

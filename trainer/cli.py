@@ -28,18 +28,20 @@ import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from rich.cells import cell_len
 
 from trainer import __version__, locations
 from trainer.errors import TrainerError
 from trainer.i18n import Translator
 from trainer.numbers import figure
+from trainer.roles import ROLES
 from trainer.services.context import TrainerContext, open_context
-from trainer.settings import ENV_PREFIX, Settings, load_settings, settings_file
-from trainer.storage.records import ROLES, Person
+from trainer.settings import ENV_PREFIX, Settings, SettingsError, load_settings, settings_file
+
+if TYPE_CHECKING:
+    from trainer.storage.records import Person
 
 
 class CommandError(Exception):
@@ -190,16 +192,16 @@ def _settings(arguments: argparse.Namespace, tr: Translator) -> Settings:
         return load_settings(
             language=arguments.lang, data_dir=data, content_roots=arguments.content
         )
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        variable = f"{ENV_PREFIX}{str(first['loc'][0]).upper()}" if first["loc"] else ""
-        if variable in os.environ:
-            message = tr("cli.bad_settings_env", name=variable, what=first["msg"])
-            raise CommandError(message) from None
-        raise CommandError(
-            tr("cli.bad_settings", file=settings_file(), where=where, what=first["msg"])
-        ) from None
+    except SettingsError as error:
+        what = tr(error.catalog_key, **error.values)
+        if error.source == "environment":
+            variable = f"{ENV_PREFIX}{error.name.upper()}"
+            raise CommandError(tr("cli.bad_settings_env", name=variable, what=what)) from None
+        if error.source == "file":
+            raise CommandError(
+                tr("cli.bad_settings", file=settings_file(), where=error.name, what=what)
+            ) from None
+        raise CommandError(what) from None
     except tomllib.TOMLDecodeError as error:
         raise CommandError(
             tr("cli.bad_settings_toml", file=settings_file(), what=str(error))
@@ -352,12 +354,12 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
 
 
 def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
-    from trainer.services.demo import DEMO_PASSWORD, build_demo
-
     context = open_context(settings)
-    context.store.people()  # a damaged roster is reported here, before the screen takes over
+    context.directory.people()  # a damaged roster is reported here, before the screen takes over
     notice = None
     if demo:
+        from trainer.services.demo import DEMO_PASSWORD, build_demo
+
         if context.accounts.needs_setup():
             build_demo(context.store, context.library)
         notice = tr("cli.demo_sign_in", password=DEMO_PASSWORD)
@@ -549,7 +551,7 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
 def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
     from trainer.services.demo import DEMO_PASSWORD, build_demo
 
-    context = open_context(settings.model_copy(update={"data_dir": folder}))
+    context = open_context(settings.with_data_dir(folder))
     if context.accounts.needs_setup():
         build_demo(context.store, context.library)
         print(tr("cli.demo_built", path=folder, password=DEMO_PASSWORD))

@@ -1,5 +1,5 @@
 """Settings: a TOML file in the user's config folder, `TRAINER_*` environment variables and
-command-line options, in rising order of precedence, validated by pydantic.
+command-line options, in rising order of precedence.
 
     # ~/.config/trainer/config.toml
     language = "en"
@@ -7,20 +7,25 @@ command-line options, in rising order of precedence, validated by pydantic.
     data_dir = "/srv/trainer-data"
 
 `TRAINER_CONFIG` names another settings file (tests use it to stay out of the home folder).
+
+Five plain fields are checked here by hand rather than by a pydantic model: settings are read
+before the first screen, and pydantic's model machinery was a fifth of the time to it
+(bench/startup.py). Each refusal names the setting and says what it should be, in a catalog
+sentence (`settings.*`), so it reads in either language.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tomllib
-import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from trainer import locations
+from trainer.errors import TrainerError
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -35,19 +40,30 @@ def settings_file() -> Path:
 ENV_PREFIX = "TRAINER_"
 
 
-class Settings(BaseModel):
+class SettingsError(TrainerError):
+    """A setting with a value it cannot have. `name` is the setting; `source` says where the
+    value came from: "file", "environment" or "option"."""
+
+    area = "settings"
+
+    def __init__(self, key: str, name: str, source: str) -> None:
+        super().__init__(key, name=name)
+        self.name = name
+        self.source = source
+
+
+@dataclass(frozen=True)
+class Settings:
     """Everything a run of trainer needs to know before it opens data or content.
 
     Built from explicit values only; `load_settings` gathers the file and the environment.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     language: Language = "zh"
     """Language of the interface and of content; the other language is the fallback."""
-    content_roots: list[Path] = Field(default_factory=list)
+    content_roots: list[Path] = field(default_factory=list)
     """Extra content roots after the bundled one; a later root overrides an item by id."""
-    data_dir: Path = Field(default_factory=locations.default_data_dir)
+    data_dir: Path = field(default_factory=locations.default_data_dir)
     """Folder holding the roster and one file per person."""
     theme: str = "textual-dark"
     """Textual theme of the app."""
@@ -68,15 +84,71 @@ class Settings(BaseModel):
             roots.append(self.own_content_root)
         return roots + [root.expanduser() for root in self.content_roots]
 
+    def with_data_dir(self, data_dir: Path) -> Settings:
+        return dataclasses.replace(self, data_dir=data_dir)
+
+
+SETTING_NAMES = tuple(item.name for item in dataclasses.fields(Settings))
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Settings from file and environment, with command-line `overrides` on top.
 
     Overrides that are None (an option not given) are left out, so they do not mask the file.
-    Raises pydantic's ValidationError for a bad value and TOMLDecodeError for a broken file.
+    Raises SettingsError for a bad value and TOMLDecodeError for a broken file.
     """
     given = {key: value for key, value in overrides.items() if value not in (None, [], ())}
-    return Settings(**{**_from_file(), **_from_environment(), **given})
+    values: dict[str, Any] = {}
+    for source, found in (
+        ("file", _from_file()),
+        ("environment", _from_environment()),
+        ("option", given),
+    ):
+        for name, raw in found.items():
+            values[name] = _checked(name, raw, source)
+    return Settings(**values)
+
+
+def _checked(name: str, raw: Any, source: str) -> Any:
+    """The value of setting `name` in its proper type, or a SettingsError saying why not.
+    Environment values arrive as text: lists as JSON, booleans as words."""
+    if name not in SETTING_NAMES:
+        raise SettingsError("unknown", name, source)
+    if name == "language":
+        if raw not in LANGUAGES:
+            raise SettingsError("language", name, source)
+        return raw
+    if name == "theme":
+        if not isinstance(raw, str) or not raw.strip():
+            raise SettingsError("text", name, source)
+        return raw.strip()
+    if name == "data_dir":
+        if not isinstance(raw, str | Path) or not str(raw).strip():
+            raise SettingsError("folder", name, source)
+        return Path(raw).expanduser()
+    if name == "content_roots":
+        if source == "environment":
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError:
+                raise SettingsError("folders", name, source) from None
+        if not isinstance(raw, list | tuple) or not all(
+            isinstance(item, str | Path) and str(item).strip() for item in raw
+        ):
+            raise SettingsError("folders", name, source)
+        return [Path(item) for item in raw]
+    # bundled_content, the one switch
+    if isinstance(raw, bool):
+        return raw
+    if source == "environment" and isinstance(raw, str):
+        word = raw.strip().lower()
+        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+            return word in _TRUE_WORDS
+    raise SettingsError("switch", name, source)
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 
 def _from_file() -> dict[str, Any]:
@@ -88,18 +160,11 @@ def _from_file() -> dict[str, Any]:
 
 
 def _from_environment() -> dict[str, Any]:
-    """`TRAINER_<FIELD>` variables; a list is written as JSON (`'["/srv/a", "/srv/b"]'`), and
-    one that is not JSON is passed on as text for validation to refuse."""
+    """`TRAINER_<SETTING>` variables, as text (`TRAINER_CONFIG` names the file, not a
+    setting)."""
     found: dict[str, Any] = {}
-    for name, field in Settings.model_fields.items():
+    for name in SETTING_NAMES:
         raw = os.environ.get(f"{ENV_PREFIX}{name.upper()}")
-        if raw is None:
-            continue
-        if typing.get_origin(field.annotation) is list:
-            try:
-                found[name] = json.loads(raw)
-            except json.JSONDecodeError:
-                found[name] = raw
-        else:
+        if raw is not None:
             found[name] = raw
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import ProgressBar
+from textual.widgets import Input, OptionList, ProgressBar
 
 from tests.functional.helpers import (
     FRONTLINE_LESSONS,
@@ -52,6 +52,12 @@ async def test_first_run_wizard_creates_the_organisation_and_the_first_trainer(
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert "Welcome, Chen Jing" in screen_text(app)
+        # signing out leads to the sign-in screen, not back into the wizard
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and len(app.screen_stack) == 1
+        people = app.screen.query_one("#people", OptionList)
+        assert [str(people.get_option_at_index(0).prompt)] == ["Chen Jing  (chen-jing)"]
     # what the wizard wrote is really in the roster
     fresh = open_context(Settings(data_dir=data_dir))
     assert fresh.accounts.organisation_name() == "Galaxy Mart"
@@ -115,6 +121,32 @@ async def test_language_switch_changes_the_screen_and_the_footer(context: Traine
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_signing_out_and_in_as_someone_else_leaves_nothing_typed_behind(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "li-na", PASSWORD)
+        assert isinstance(app.screen, HomeScreen)
+        # the sign-in screen waits beneath the session, holding no password
+        beneath = app.screen_stack[0]
+        assert isinstance(beneath, SignInScreen)
+        assert beneath.query_one("#password", Input).value == ""
+        assert beneath.query_one("#search", Input).value == ""
+        await pilot.press("f2")  # the session switches to Chinese ...
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen is beneath and app.user is None
+        assert "登录" in screen_text(app)  # ... and so does the sign-in screen it returns to
+        people = app.screen.query_one("#people", OptionList)
+        assert people.option_count == 2 and people.highlighted == 0
+        await sign_in(app, pilot, "chen", PASSWORD)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.signed_in_person.id == "chen"
 
 
 async def test_a_damaged_record_file_ends_the_app_with_one_sentence(

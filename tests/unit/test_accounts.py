@@ -15,8 +15,8 @@ from trainer.services.accounts import (
     verify_password,
 )
 from trainer.services.context import TrainerContext
-from trainer.storage import DataStore
 from trainer.storage.records import Person
+from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
 

@@ -15,8 +15,8 @@ from trainer.locations import bundled_content_root
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
 from trainer.services.mentoring import Mentoring
-from trainer.storage import DataStore
 from trainer.storage.records import RolePlayRun
+from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)

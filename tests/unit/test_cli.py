@@ -193,8 +193,52 @@ def test_a_bad_environment_value_is_one_sentence(
     monkeypatch.setenv("TRAINER_CONTENT_ROOTS", "/srv/a")  # not JSON
     assert main(["--lang", "en", "--data", str(tmp_path), "validate"]) == 1
     assert capsys.readouterr().err.startswith(
-        "The environment variable TRAINER_CONTENT_ROOTS is not valid: Input should be a valid list"
+        "The environment variable TRAINER_CONTENT_ROOTS is not valid: "
+        "content_roots must be a list of folder paths"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "sentence"),
+    [
+        ("language", '"fr"', 'language must be "zh" or "en"'),
+        ("data_dir", "3", "data_dir must be a folder path"),
+        ("content_roots", '"/srv/a"', "content_roots must be a list of folder paths"),
+        ("theme", '""', "theme must be a non-empty text"),
+        ("bundled_content", '"maybe"', "bundled_content must be true or false"),
+        ("colour", '"blue"', "there is no setting called colour"),
+    ],
+)
+def test_each_bad_setting_in_the_file_is_named_with_what_it_should_be(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    value: str,
+    sentence: str,
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"{setting} = {value}\n", encoding="utf-8")
+    monkeypatch.setenv("TRAINER_CONFIG", str(config))
+    assert main(["--lang", "en", "--data", str(tmp_path), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"The settings in {config} are not valid: {setting}: {sentence}")
+    # and in Chinese, from the same catalog key
+    assert main(["--lang", "zh", "--data", str(tmp_path), "validate"]) == 1
+    assert capsys.readouterr().err.startswith(f"{config} 中的设置无效：{setting}：")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"), [("true", True), ("No", False), ("1", True), ("off", False)]
+)
+def test_switches_from_the_environment_are_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str, expected: bool
+) -> None:
+    from trainer.settings import load_settings
+
+    monkeypatch.setenv("TRAINER_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("TRAINER_BUNDLED_CONTENT", word)
+    assert load_settings().bundled_content is expected
 
 
 class _Lines:

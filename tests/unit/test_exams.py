@@ -14,8 +14,8 @@ from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
 from trainer.services.exams import ExamError, Exams, draw_paper
 from trainer.services.marking import right_answer_value
-from trainer.storage import DataStore
 from trainer.storage.records import ExamAttempt, Person
+from trainer.storage.repositories import DataStore
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse"

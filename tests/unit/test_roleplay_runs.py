@@ -14,8 +14,8 @@ from trainer.locations import bundled_content_root
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
 from trainer.services.roleplay.service import RolePlayError, RolePlays
-from trainer.storage import DataStore
 from trainer.storage.records import RolePlayRun
+from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
 OPENING = "您好，星河电商客服，工号1024。非常抱歉让您久等了，我理解您的着急。"

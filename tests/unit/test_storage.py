@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from trainer.storage import CorruptDataError, DataStore
-from trainer.storage.files import atomic_write_json, file_lock, remove_stale_temporaries
+from trainer.storage.files import (
+    CorruptDataError,
+    atomic_write_json,
+    file_lock,
+    remove_stale_temporaries,
+)
 from trainer.storage.records import ExamAttempt, LessonDone
+from trainer.storage.repositories import DataStore
 
 
 def test_records_round_trip_in_utf8(data_dir: Path) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.storage import DataStore
 from trainer.storage.records import LessonDone
+from trainer.storage.repositories import DataStore
 
 RECORDS_PER_WRITER = 200
 
@@ -60,7 +60,7 @@ def test_four_processes_four_people(data_dir: Path) -> None:
 KILLED_WRITER = """
 import sys
 from pathlib import Path
-from trainer.storage import DataStore
+from trainer.storage.repositories import DataStore
 from trainer.storage.records import LessonDone
 records = DataStore(Path(sys.argv[1])).person_file("victim")
 n = int(sys.argv[2])

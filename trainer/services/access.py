@@ -7,7 +7,8 @@ only the learner acts on their own exams and role-plays.
 from __future__ import annotations
 
 from trainer.errors import TrainerError
-from trainer.storage.records import Mentorship, Person, Role
+from trainer.roles import Role
+from trainer.storage.records import Mentorship, Person
 from trainer.storage.repositories import DataStore
 
 

@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainer.errors import TrainerError
+from trainer.roles import ROLES, Role
 from trainer.services.access import require_role
-from trainer.storage.records import ROLES, AuditEvent, Organisation, Person, Role, new_id, now
+from trainer.services.directory import Directory
+from trainer.storage.records import AuditEvent, Organisation, Person, new_id, now
 from trainer.storage.repositories import PERSON_ID, DataStore
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -79,11 +81,10 @@ class Accounts:
 
     def needs_setup(self) -> bool:
         """True on first start: no organisation or nobody who can sign in."""
-        return self.store.organisation() is None or not self.store.people()
+        return Directory(self.store).needs_setup()
 
     def organisation_name(self) -> str:
-        organisation = self.store.organisation()
-        return organisation.name if organisation else ""
+        return Directory(self.store).organisation_name()
 
     def set_up(
         self, organisation: str, name: str, password: str, person_id: str | None = None

@@ -12,19 +12,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trainer.services.accounts import Accounts
-from trainer.services.progress import Progress
+from trainer.services.directory import Directory
 from trainer.settings import Settings
 from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
     from trainer.content.errors import ContentProblem
     from trainer.content.loader import ContentLibrary
+    from trainer.services.accounts import Accounts
     from trainer.services.assessment import Assessments
     from trainer.services.certificates import Certificates
     from trainer.services.exams import Exams
     from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
+    from trainer.services.progress import Progress
     from trainer.services.roleplay.service import RolePlays
 
 
@@ -56,8 +57,9 @@ class TrainerContext:
             return loaded
 
     def warm_up(self) -> None:
-        """Load the content ahead of need: the sign-in screen calls this from a thread, so
-        the home screen opens at once after the password."""
+        """Load the content and the accounts ahead of need: the sign-in screen calls this
+        from a thread, so the home screen opens at once after the password."""
+        self.accounts  # noqa: B018 - importing the record models is the point
         self.library  # noqa: B018 - loading is the point
 
     @cached_property
@@ -105,11 +107,19 @@ class TrainerContext:
         return ItemAnalysis(self.store, self.library)
 
     @cached_property
+    def directory(self) -> Directory:
+        return Directory(self.store)
+
+    @cached_property
     def accounts(self) -> Accounts:
+        from trainer.services.accounts import Accounts
+
         return Accounts(self.store)
 
     @cached_property
     def progress(self) -> Progress:
+        from trainer.services.progress import Progress
+
         return Progress(self.store)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
+from trainer.roles import Role
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments
 from trainer.services.certificates import Certificates
@@ -18,7 +19,7 @@ from trainer.services.marking import right_answer_value
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
 from trainer.services.roleplay.service import Mode, RolePlays
-from trainer.storage.records import Person, Role, now
+from trainer.storage.records import Person, now
 from trainer.storage.repositories import DataStore
 
 DEMO_PASSWORD = "training"

@@ -1,16 +1,6 @@
-"""Storage: records of what people do, in locked, atomically written JSON files."""
+"""Storage: records of what people do, in locked, atomically written JSON files.
 
-from trainer.storage.files import CorruptDataError, DataLockedError, StorageError
-from trainer.storage.records import Organisation, Person, Record
-from trainer.storage.repositories import DataStore, RecordFile
-
-__all__ = [
-    "CorruptDataError",
-    "DataLockedError",
-    "DataStore",
-    "Organisation",
-    "Person",
-    "Record",
-    "RecordFile",
-    "StorageError",
-]
+`files` (safe JSON files), `records` (the pydantic models), `repositories` (TinyDB). The
+package itself imports none of them: opening the data folder for the sign-in screen must not
+pull in the models (see `repositories`).
+"""

@@ -15,11 +15,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from trainer.errors import TrainerError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_TIMEOUT_SECONDS = 15.0
 TEMP_SUFFIX = ".tmp"
@@ -50,6 +51,14 @@ class CorruptDataError(StorageError):
         self.backup = backup if backup.exists() else None
 
 
+class InvalidRecordError(StorageError):
+    """The file parses, but a record in it is not what trainer wrote (edited by hand, or by
+    a newer version). Nothing is changed; the sentence names the record and the field."""
+
+    def __init__(self, path: Path, table: str, record_id: str, detail: str) -> None:
+        super().__init__("invalid_record", path, record=f"{table}[{record_id}]", detail=detail)
+
+
 class DataLockedError(StorageError):
     """Another session held the file's lock for longer than we wait."""
 
@@ -67,11 +76,15 @@ def lock_path(path: Path) -> Path:
 
 def file_lock(path: Path) -> FileLock:
     """The inter-process lock guarding `path`."""
+    from filelock import FileLock  # imported when first needed: reading never locks
+
     return FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT_SECONDS)
 
 
 @contextlib.contextmanager
 def locked(path: Path) -> Any:
+    from filelock import Timeout
+
     try:
         with file_lock(path):
             yield
@@ -159,6 +172,8 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporary files left by killed writers; returns what was removed."""
     removed = []
     for temporary in sorted(folder.rglob(f".*{TEMP_SUFFIX}")):
+        from filelock import FileLock, Timeout
+
         target = target_of_temporary(temporary)
         lock = FileLock(str(lock_path(target)), timeout=0)
         try:

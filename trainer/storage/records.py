@@ -12,8 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Role = Literal["learner", "mentor", "trainer"]
-ROLES: tuple[Role, ...] = ("learner", "mentor", "trainer")
+from trainer.roles import Role
 
 
 def now() -> dt.datetime:

@@ -18,20 +18,25 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tinydb import TinyDB, where
 from tinydb.storages import Storage
 
 from trainer.storage.files import (
+    InvalidRecordError,
     atomic_write_json,
     locked,
     read_json,
     remove_stale_temporaries,
 )
-from trainer.storage.records import Organisation, Person, Record
 
-RecordT = TypeVar("RecordT", bound=Record)
+if TYPE_CHECKING:
+    # the models are imported by the services that use them; opening the data folder and
+    # listing who can sign in (`rows`) needs no pydantic
+    from trainer.storage.records import Organisation, Person, Record
+
+RecordT = TypeVar("RecordT", bound="Record")
 
 PERSON_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
 
@@ -101,19 +106,35 @@ class RecordFile:
             found = table.get(where("id") == record_id)
             if found is None:
                 return None
-            changed = change(model.model_validate(dict(found)))
+            changed = change(self._validated(model, found))
             table.update(changed.to_json(), where("id") == record_id)
             return changed
 
     def get(self, model: type[RecordT], record_id: str) -> RecordT | None:
         with self._database(write=False) as database:
             found = database.table(model.table).get(where("id") == record_id)
-        return model.model_validate(dict(found)) if found is not None else None
+        return self._validated(model, found) if found is not None else None
 
     def all(self, model: type[RecordT]) -> list[RecordT]:
+        return [self._validated(model, row) for row in self.rows(model.table)]
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """The table's records as stored, unvalidated: for a quick look that needs no model
+        (who can sign in). Anything acted on is read through `get` or `all`."""
         with self._database(write=False) as database:
-            rows = database.table(model.table).all()
-        return [model.model_validate(dict(row)) for row in rows]
+            return [dict(row) for row in database.table(table).all()]
+
+    def _validated(self, model: type[RecordT], row: Any) -> RecordT:
+        from pydantic import ValidationError
+
+        try:
+            return model.model_validate(dict(row))
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise InvalidRecordError(
+                self.path, model.table, str(row.get("id", "?")), f"{field}: {first['msg']}"
+            ) from None
 
     def delete(self, model: type[Record], record_id: str) -> bool:
         with self._database(write=True) as database:
@@ -138,10 +159,16 @@ class DataStore:
     # The roster, by name, for the services' convenience.
 
     def organisation(self) -> Organisation | None:
+        from trainer.storage.records import Organisation
+
         return self.roster.get(Organisation, "organisation")
 
     def people(self) -> list[Person]:
+        from trainer.storage.records import Person
+
         return self.roster.all(Person)
 
     def person(self, person_id: str) -> Person | None:
+        from trainer.storage.records import Person
+
         return self.roster.get(Person, person_id)

@@ -6,7 +6,7 @@ how to switch language for every screen at once.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -15,9 +15,12 @@ from trainer import __version__
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 from trainer.storage.files import StorageError
-from trainer.storage.records import Person
 from trainer.ui.bindings import shown_actions, translate_bindings
 from trainer.ui.commands import ScreenActions
+
+if TYPE_CHECKING:
+    from trainer.storage.records import Person
+    from trainer.ui.screens.sign_in import SignInScreen
 
 
 class ExplainedError(Exception):
@@ -46,17 +49,25 @@ class TrainerApp(App[None]):
         self.notice = notice
         """A sentence to show once the first screen is up (how to sign in to the demo)."""
         self.tr = Translator(context.settings.language)
+        translate_bindings(self, self.tr)
         self.user: Person | None = None
         self.theme = context.settings.theme
         self.sub_title = __version__
+        self.title = context.directory.organisation_name() or "trainer"
 
-    def on_mount(self) -> None:
-        from trainer.ui.screens.setup import SetupScreen
+    def get_default_screen(self) -> SignInScreen:
+        # The sign-in screen is the bottom of the stack: a session is pushed over it and
+        # signing out pops back to it. Composed as the first screen rather than pushed over
+        # an empty default one, it is up ~60 ms sooner (bench/startup.py).
         from trainer.ui.screens.sign_in import SignInScreen
 
-        translate_bindings(self, self.tr)
-        self.title = self.context.accounts.organisation_name() or "trainer"
-        self.push_screen(SetupScreen() if self.context.accounts.needs_setup() else SignInScreen())
+        return SignInScreen()
+
+    def on_mount(self) -> None:
+        if self.context.directory.needs_setup():
+            from trainer.ui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen())
         if self.notice:
             self.notify(self.notice, timeout=20)
 
@@ -72,13 +83,14 @@ class TrainerApp(App[None]):
         from trainer.ui.screens.home import HomeScreen
 
         self.user = person
-        self.title = self.context.accounts.organisation_name() or "trainer"
+        self.title = self.context.directory.organisation_name() or "trainer"
         if person.language and person.language != self.tr.lang:
             self.tr = Translator(person.language)
             translate_bindings(self, self.tr)
         if person.theme and person.theme in self.available_themes:
             self.theme = person.theme
-        self.switch_screen(HomeScreen())
+        self._back_to_sign_in()  # the first-run wizard, when it was the way in
+        self.push_screen(HomeScreen())
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme picked (from the command palette) for the person signed in."""
@@ -107,10 +119,14 @@ class TrainerApp(App[None]):
         return __version__, where
 
     def sign_out(self) -> None:
-        from trainer.ui.screens.sign_in import SignInScreen
-
         self.user = None
-        self.switch_screen(SignInScreen())
+        self._back_to_sign_in().reset()
+
+    def _back_to_sign_in(self) -> SignInScreen:
+        """Close every screen above the sign-in screen, the bottom one, and return it."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return cast("SignInScreen", self.screen_stack[0])
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual ends the app on an unhandled error and prints a traceback, unless the error

@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from trainer.i18n import Translator
-from trainer.storage.records import ROLES, Person, Role
+from trainer.roles import ROLES, Role
+from trainer.storage.records import Person
 from trainer.ui.bindings import translate_bindings
 
 

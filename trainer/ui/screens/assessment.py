@@ -54,6 +54,8 @@ def save_pdf_dialog(screen: TrainerScreen, code: str) -> TextDialog:
 
 
 class AssessmentScreen(TrainerScreen):
+    CSS_PATH = "records.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("c", "claim", "keys.claim_certificate"),

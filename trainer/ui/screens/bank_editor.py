@@ -22,6 +22,8 @@ from trainer.ui.screens.base import TrainerScreen
 
 
 class BankEditorScreen(TrainerScreen):
+    CSS_PATH = "records.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "keys.back"),
         Binding("enter", "edit", "keys.edit_question", show=False),

@@ -19,6 +19,8 @@ from trainer.ui.timefmt import local_time
 
 
 class CertificatesScreen(TrainerScreen):
+    CSS_PATH = "records.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("ctrl+r", "revoke", "keys.revoke"),

@@ -23,6 +23,8 @@ from trainer.ui.widgets import AnswerArea
 
 
 class ExamScreen(TrainerScreen):
+    CSS_PATH = "exams.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "move(1)", "keys.next_question"),
         Binding("ctrl+b", "move(-1)", "keys.previous_question"),

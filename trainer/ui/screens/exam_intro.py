@@ -16,6 +16,8 @@ from trainer.ui.timefmt import local_time
 
 
 class ExamIntroScreen(TrainerScreen):
+    CSS_PATH = "exams.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("s", "start", "keys.start_exam"),

@@ -15,6 +15,8 @@ from trainer.ui.screens.base import TrainerScreen
 
 
 class ExamResultScreen(TrainerScreen):
+    CSS_PATH = "exams.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("r", "review", "keys.review"),

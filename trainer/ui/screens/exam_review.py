@@ -15,6 +15,8 @@ from trainer.ui.screens.base import TrainerScreen
 
 
 class ExamReviewScreen(TrainerScreen):
+    CSS_PATH = "exams.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "keys.back")]
 
     def __init__(self, attempt_id: str) -> None:

@@ -35,6 +35,8 @@ def competency_bar(competency: Competency) -> str:
 
 
 class MenteeScreen(TrainerScreen):
+    CSS_PATH = "records.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("a", "add_note", "keys.add_note"),

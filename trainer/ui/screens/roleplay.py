@@ -30,6 +30,8 @@ from trainer.ui.widgets import MoodMeter
 
 
 class RolePlayScreen(TrainerScreen):
+    CSS_PATH = "roleplay.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "hint", "keys.hint"),
         Binding("ctrl+r", "restart", "keys.restart_practice"),

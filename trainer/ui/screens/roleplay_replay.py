@@ -20,6 +20,8 @@ from trainer.ui.screens.base import TrainerScreen
 
 
 class RolePlayReplayScreen(TrainerScreen):
+    CSS_PATH = "roleplay.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("right,n", "move(1)", "keys.next_turn"),

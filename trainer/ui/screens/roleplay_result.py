@@ -21,6 +21,8 @@ from trainer.ui.widgets import MoodMeter
 
 
 class RolePlayResultScreen(TrainerScreen):
+    CSS_PATH = "roleplay.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("r", "replay", "keys.replay"),

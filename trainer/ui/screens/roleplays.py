@@ -26,6 +26,8 @@ def flowing(text: str, lang: str) -> str:
 
 
 class RolePlaysScreen(TrainerScreen):
+    CSS_PATH = "roleplay.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "keys.back"),
         Binding("p", "start('practice')", "keys.practice_run"),

@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.services.accounts import AccountError
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -33,11 +32,14 @@ class SignInScreen(TrainerScreen):
             yield Button(self.t("signin.button"), id="sign-in-button", variant="primary")
         yield Footer(compact=True)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # load the content while the person types, once this screen is up and usable
+        self.set_timer(0.3, self._warm_up)
+
     def fill(self) -> None:
         self.show_people("")
         self.query_one("#search", Input).focus()
-        # load the content while the person types, once this screen is up and usable
-        self.set_timer(0.3, self._warm_up)
 
     def _warm_up(self) -> None:
         self.run_worker(self.context.warm_up, thread=True, exit_on_error=False, group="warm-up")
@@ -47,7 +49,7 @@ class SignInScreen(TrainerScreen):
         needle = text.strip().lower()
         people = [
             person
-            for person in self.context.accounts.people()
+            for person in self.context.directory.people()
             if needle in person.name.lower() or needle in person.id
         ]
         listing = self.query_one("#people", OptionList)
@@ -70,6 +72,8 @@ class SignInScreen(TrainerScreen):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in-button")
     def sign_in(self) -> None:
+        from trainer.services.accounts import AccountError  # the warm-up has imported it
+
         listing = self.query_one("#people", OptionList)
         error = self.query_one("#error", Static)
         password = self.query_one("#password", Input)
@@ -83,7 +87,16 @@ class SignInScreen(TrainerScreen):
             password.value = ""
             error.update(self.t(problem.catalog_key, **problem.values))
             return
+        self.reset()  # this screen stays beneath the session: keep no password in it
         self.trainer_app.signed_in(person)
+
+    def reset(self) -> None:
+        """Ready for the next person, as after signing out: everything typed is cleared and
+        the list is read again (the session may have added people)."""
+        self.query_one("#search", Input).value = ""
+        self.query_one("#password", Input).value = ""
+        self.query_one("#error", Static).update("")
+        self.fill()
 
     def action_clear_search(self) -> None:
         self.query_one("#search", Input).value = ""

@@ -16,6 +16,8 @@ from trainer.ui.screens.base import TrainerScreen
 
 
 class StatsScreen(TrainerScreen):
+    CSS_PATH = "records.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "keys.back")]
 
     def compose(self) -> ComposeResult:
