@@ -358,11 +358,11 @@ def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
     context.directory.people()  # a damaged roster is reported here, before the screen takes over
     notice = None
     if demo:
-        from trainer.services.demo import DEMO_PASSWORD, build_demo
+        if context.directory.needs_setup():
+            from trainer.services.demo import build_demo
 
-        if context.accounts.needs_setup():
             build_demo(context.store, context.library)
-        notice = tr("cli.demo_sign_in", password=DEMO_PASSWORD)
+        notice = tr("cli.demo_sign_in", password=locations.DEMO_PASSWORD)
     from trainer.ui.app import make_app
 
     make_app(context, notice=notice).run()
@@ -549,14 +549,14 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
 
 
 def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
-    from trainer.services.demo import DEMO_PASSWORD, build_demo
+    from trainer.services.demo import build_demo
 
     context = open_context(settings.with_data_dir(folder))
     if context.accounts.needs_setup():
         build_demo(context.store, context.library)
-        print(tr("cli.demo_built", path=folder, password=DEMO_PASSWORD))
+        print(tr("cli.demo_built", path=folder, password=locations.DEMO_PASSWORD))
     else:
-        print(tr("cli.demo_exists", path=folder, password=DEMO_PASSWORD))
+        print(tr("cli.demo_exists", path=folder, password=locations.DEMO_PASSWORD))
     for person in context.accounts.people():
         print(_person_row(person, tr))
     print(tr("cli.demo_start", path=folder))

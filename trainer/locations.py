@@ -36,6 +36,11 @@ def default_demo_dir() -> Path:
     return default_data_dir().parent / f"{APP_NAME}-demo"
 
 
+DEMO_PASSWORD = "training"
+"""Everyone's password in the demo organisation. Kept here, beside the demo's folder, so
+`trainer --demo` can show it without importing what builds the demo."""
+
+
 def config_file() -> Path:
     """The user's settings file, e.g. ~/.config/trainer/config.toml on Linux."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"

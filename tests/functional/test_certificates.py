@@ -9,8 +9,9 @@ from textual.widgets import DataTable, Input
 
 from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
 from tests.unit.test_certificates import pass_frontline
+from trainer.locations import DEMO_PASSWORD
 from trainer.services.context import TrainerContext
-from trainer.services.demo import DEMO_PASSWORD, build_demo
+from trainer.services.demo import build_demo
 from trainer.ui.app import make_app
 from trainer.ui.dialogs import TextDialog
 from trainer.ui.screens import AssessmentScreen, CertificatesScreen

@@ -176,7 +176,8 @@ def test_a_damaged_roster_stops_the_start_with_one_sentence(
 
 
 async def test_the_demo_says_how_to_sign_in(tmp_path: Path) -> None:
-    from trainer.services.demo import DEMO_PASSWORD, build_demo
+    from trainer.locations import DEMO_PASSWORD
+    from trainer.services.demo import build_demo
 
     context = open_context(Settings(data_dir=tmp_path / "demo", language="en"))
     build_demo(context.store, context.library)

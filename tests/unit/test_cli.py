@@ -10,8 +10,7 @@ import pytest
 from tests.conftest import BAD_ROOT, GOOD_ROOT
 from trainer.cli import main
 from trainer.content.loader import load_library
-from trainer.locations import bundled_content_root
-from trainer.services.demo import DEMO_PASSWORD
+from trainer.locations import DEMO_PASSWORD, bundled_content_root
 
 
 def test_validate_bundled_content_passes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
+from trainer.locations import DEMO_PASSWORD
 from trainer.roles import Role
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments
@@ -22,7 +23,6 @@ from trainer.services.roleplay.service import Mode, RolePlays
 from trainer.storage.records import Person, now
 from trainer.storage.repositories import DataStore
 
-DEMO_PASSWORD = "training"
 DEMO_ORGANISATION = "星河客服中心 Galaxy Service Centre"
 
 
