@@ -11,11 +11,8 @@ Run: python bench/sign_in.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+
+from launches import demo_organisation, interleaved_medians
 
 CHILD = """
 import asyncio, sys, time
@@ -45,34 +42,13 @@ app.run(headless=True, size=(100, 32), auto_pilot=sign_in)
 """
 
 
-def launch(kind: str, data: Path) -> float:
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder)
-        subprocess.run(
-            [sys.executable, "-m", "trainer", "--lang", "en", "demo", "--data", str(data)],
-            capture_output=True,
-            check=True,
-        )
-        kinds = ("cold", "warm")
-        times: dict[str, list[float]] = {kind: [] for kind in kinds}
-        for _ in range(arguments.repeat):
-            for kind in kinds:
-                times[kind].append(launch(kind, data))
-    cold, warm = (statistics.median(times[kind]) for kind in kinds)
+    with demo_organisation() as data:
+        medians = interleaved_medians(CHILD, ("cold", "warm"), data, arguments.repeat)
+    cold, warm = medians["cold"], medians["warm"]
     print(f"content loaded after the password (baseline): {cold * 1000:7.1f} ms")
     print(f"content loaded while the person types:        {warm * 1000:7.1f} ms")
     print(f"ratio to the baseline:                        {warm / cold:7.2f}  (lower is better)")

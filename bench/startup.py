@@ -7,9 +7,7 @@ measured the same way in the same run, interleaved. Goal: ratio at most 1.5. A s
 baseline, a bare app showing the same widgets as the sign-in screen, separates what Textual's
 widgets cost from what trainer itself adds (pydantic, storage, settings, catalogs).
 
-Bytecode is cached, as after `pip install` (which compiles it): the children run without
-PYTHONDONTWRITEBYTECODE, and the warm-up launches write the cache. Otherwise trainer's own
-modules would be compiled from source on every launch, a cost no installed copy pays.
+Bytecode is cached, as for an installed copy (see launches.py).
 
 Run: python bench/startup.py [--repeat N]
 """
@@ -17,12 +15,8 @@ Run: python bench/startup.py [--repeat N]
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+
+from launches import demo_organisation, interleaved_medians
 
 CHILD = """
 import time
@@ -75,37 +69,13 @@ app.run(headless=True, size=(100, 32), auto_pilot=first_screen)
 """
 
 
-def launch(kind: str, data: Path) -> float:
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    result = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environment,
-    )
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder)
-        subprocess.run(
-            [sys.executable, "-m", "trainer", "--lang", "en", "demo", "--data", str(data)],
-            capture_output=True,
-            check=True,
-        )
-        kinds = ("bare", "widgets", "trainer")
-        for kind in kinds:
-            launch(kind, data)  # warm the file cache
-        times: dict[str, list[float]] = {kind: [] for kind in kinds}
-        for _ in range(arguments.repeat):
-            for kind in kinds:
-                times[kind].append(launch(kind, data))
-    bare, widgets, trainer = (statistics.median(times[kind]) for kind in kinds)
+    with demo_organisation() as data:
+        medians = interleaved_medians(CHILD, ("bare", "widgets", "trainer"), data, arguments.repeat)
+    bare, widgets, trainer = medians["bare"], medians["widgets"], medians["trainer"]
     print(f"bare Textual app (header + footer):     {bare * 1000:7.1f} ms")
     print(f"bare app with the sign-in widgets:      {widgets * 1000:7.1f} ms")
     print(f"trainer, sign-in screen:                {trainer * 1000:7.1f} ms")
