@@ -38,7 +38,8 @@ class Directory:
 
     def needs_setup(self) -> bool:
         """True on first start: no organisation or nobody who can sign in."""
-        return not self.store.roster.rows(ORGANISATION_TABLE) or not self.people()
+        roster = self.store.roster.tables(ORGANISATION_TABLE, PEOPLE_TABLE)
+        return not roster[ORGANISATION_TABLE] or not roster[PEOPLE_TABLE]
 
     def people(self) -> list[Listed]:
         """Everyone on the roster, by name. A record without a text id and name is reported

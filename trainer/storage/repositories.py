@@ -121,8 +121,12 @@ class RecordFile:
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The table's records as stored, unvalidated: for a quick look that needs no model
         (who can sign in). Anything acted on is read through `get` or `all`."""
+        return self.tables(table)[table]
+
+    def tables(self, *names: str) -> dict[str, list[dict[str, Any]]]:
+        """Several tables' records as stored, from one reading of the file."""
         with self._database(write=False) as database:
-            return [dict(row) for row in database.table(table).all()]
+            return {name: [dict(row) for row in database.table(name).all()] for name in names}
 
     def _validated(self, model: type[RecordT], row: Any) -> RecordT:
         from pydantic import ValidationError

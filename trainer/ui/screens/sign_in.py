@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.services.directory import Listed
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -18,6 +19,11 @@ class SignInScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_search", "keys.clear_search"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.everyone: list[Listed] = []
+        """Who can sign in, as last read from the roster."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -38,6 +44,8 @@ class SignInScreen(TrainerScreen):
         self.set_timer(0.3, self._warm_up)
 
     def fill(self) -> None:
+        # read once here, filtered as the person types
+        self.everyone = self.context.directory.people()
         self.show_people("")
         self.query_one("#search", Input).focus()
 
@@ -49,7 +57,7 @@ class SignInScreen(TrainerScreen):
         needle = text.strip().lower()
         people = [
             person
-            for person in self.context.directory.people()
+            for person in self.everyone
             if needle in person.name.lower() or needle in person.id
         ]
         listing = self.query_one("#people", OptionList)
