@@ -146,8 +146,9 @@ class Exams:
         moment = at or now()
         track = self._track(track_id)
         assert track.exam is not None
-        open_attempt = self.open_attempt(actor, track_id, moment)
-        sittings = [a for a in self.attempts(actor, actor.id, track_id) if not a.practice]
+        attempts = self._settled(actor, track_id, moment)
+        open_attempt = _open(attempts)
+        sittings = [a for a in attempts if not a.practice]
         submitted = [a for a in sittings if a.submitted_at is not None]
         next_allowed = None
         if submitted and track.exam.attempts.cooldown_hours:
@@ -184,14 +185,23 @@ class Exams:
         self, actor: Person, track_id: str, at: dt.datetime | None = None
     ) -> ExamAttempt | None:
         """The attempt in progress, if any. One found past its deadline is submitted first."""
-        moment = at or now()
-        for attempt in self.attempts(actor, actor.id, track_id):
-            if attempt.submitted_at is None and not attempt.practice:
-                if attempt.deadline is not None and attempt.deadline <= moment:
-                    self.submit(actor, attempt.id, at=attempt.deadline)
-                    continue
-                return attempt
-        return None
+        return _open(self._settled(actor, track_id, at or now()))
+
+    def _settled(self, actor: Person, track_id: str, moment: dt.datetime) -> list[ExamAttempt]:
+        """The actor's attempts on the track, any sitting found past its deadline submitted
+        first (at its deadline: time away counts). The file is read again only then."""
+        attempts = self.attempts(actor, actor.id, track_id)
+        expired = [
+            a
+            for a in attempts
+            if a.submitted_at is None
+            and not a.practice
+            and a.deadline is not None
+            and a.deadline <= moment
+        ]
+        for attempt in expired:
+            self.submit(actor, attempt.id, at=attempt.deadline)
+        return self.attempts(actor, actor.id, track_id) if expired else attempts
 
     def start(
         self, actor: Person, track_id: str, at: dt.datetime | None = None, seed: int | None = None
@@ -335,3 +345,8 @@ class Exams:
         )
         self.store.person_file(actor.id).insert(practice)
         return practice
+
+
+def _open(attempts: list[ExamAttempt]) -> ExamAttempt | None:
+    """The sitting in progress among `attempts` (practice sets are not sittings)."""
+    return next((a for a in attempts if a.submitted_at is None and not a.practice), None)
