@@ -84,7 +84,6 @@ def _track(library: ContentLibrary, track: Track) -> TrackCoverage:
         )
         for lang in ("zh", "en")
     }
-    practice = track.practice
     return TrackCoverage(
         track=track.id,
         modules=module_ids,
@@ -95,9 +94,7 @@ def _track(library: ContentLibrary, track: Track) -> TrackCoverage:
         unexplained=[q.id for q in questions if q.explanation is None],
         modules_without_questions=[m for m in module_ids if m not in categories],
         modules_not_drawn=[m for m in module_ids if m not in {c for _, c in drawn}],
-        scenarios=list(
-            dict.fromkeys([*track.script_drill, *practice.scenarios, *practice.optional])
-        ),
+        scenarios=track.role_plays,
     )
 
 

@@ -155,6 +155,13 @@ class Track(ContentModel):
     def lessons(self) -> list[Lesson]:
         return [lesson for module in self.modules for lesson in module.lessons]
 
+    @property
+    def role_plays(self) -> list[Id]:
+        """Every scenario the track offers, each once: its script drill first, then its
+        practical assessment, then those for practice only."""
+        practice = self.practice
+        return list(dict.fromkeys([*self.script_drill, *practice.scenarios, *practice.optional]))
+
 
 # ---------------------------------------------------------------- question banks
 

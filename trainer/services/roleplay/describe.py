@@ -60,10 +60,7 @@ def scorecard_lines(card: Scorecard, lang: str, title: str = "") -> list[str]:
     lines += ["", tr("card_steps")]
     names = {step: tr(f"step_{step}") for step in STEPS}
     width = max(display_width(name) for name in names.values())
-    for step in STEPS:
-        score = card.steps[step]
-        if score.max == 0:  # a step the scenario does not weigh (coaching has no apology)
-            continue
+    for step, score in card.weighed_steps():
         name = names[step] + " " * (width - display_width(names[step]))
         evidence = "; ".join(evidence_text(item, lang) for item in score.evidence) or "-"
         points = f"{score.score:g}/{score.max:g}"

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from trainer.content.models import STEPS, Step
 from trainer.services.notes import Note
 
 Source = Literal["rubric", "option", "fact", "standard"]
@@ -99,6 +100,11 @@ class Scorecard(BaseModel):
     @property
     def hung_up(self) -> bool:
         return self.ending == "hangup"
+
+    def weighed_steps(self) -> list[tuple[Step, StepScore]]:
+        """The steps with their scores, in the method's order, leaving out any the scenario
+        weighs 0 (coaching a colleague has no apology): a scorecard shows only these."""
+        return [(step, self.steps[step]) for step in STEPS if self.steps[step].max > 0]
 
     def as_json(self, lang: str | None = None) -> dict[str, Any]:
         """The `--json` shape of CONTENT.md, coaching rendered in `lang`, plus the turns."""

@@ -125,9 +125,8 @@ class RolePlays:
     def scenarios_of(self, track: Track) -> list[Scenario]:
         """The track's role-plays: its script drill first, then its practical assessment,
         then those offered for practice only."""
-        practice = track.practice
-        ids = list(dict.fromkeys([*track.script_drill, *practice.scenarios, *practice.optional]))
-        return [scenario for scenario in map(self.library.scenario, ids) if scenario is not None]
+        found = map(self.library.scenario, track.role_plays)
+        return [scenario for scenario in found if scenario is not None]
 
     # ------------------------------------------------------------ reading
 

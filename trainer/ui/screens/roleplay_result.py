@@ -11,7 +11,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from trainer.content.models import STEPS
 from trainer.services.roleplay.describe import evidence_text, verdict, violation_text
 from trainer.services.roleplay.scorecard import Scorecard
 from trainer.services.roleplay.service import RolePlays
@@ -100,10 +99,7 @@ class RolePlayResultScreen(TrainerScreen):
             self.t("roleplay.column_score"),
             self.t("roleplay.column_evidence"),
         )
-        for step in STEPS:
-            score = card.steps[step]
-            if score.max == 0:  # a step the scenario does not weigh
-                continue
+        for step, score in card.weighed_steps():
             evidence = (
                 "\n".join(evidence_text(item, lang, with_note=False) for item in score.evidence)
                 or "-"
