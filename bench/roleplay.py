@@ -10,6 +10,11 @@ patterns compiled in advance. The ratio is the price of explainable, negation-aw
 Both run in the same process on the same transcript; the per-turn time is what a learner
 waits after pressing Enter (goal: a few milliseconds, far below what a person notices).
 
+A second part measures one long turn (a pasted filler, a keyboard held down) at 500, 1,000,
+2,000 and 5,000 characters: the time per character at each length against the time per
+character at 500 (goal: at most 1.5, so cost grows no faster than the length), and the time
+of the 5,000-character turn (goal: well under 50 ms).
+
 Run: python bench/roleplay.py [--repeat N]
 """
 
@@ -95,6 +100,23 @@ def bare_patterns(library: ContentLibrary, scenario: Scenario) -> list[re.Patter
     return [re.compile(pattern, re.IGNORECASE) for pattern in dict.fromkeys(expanded)]
 
 
+LONG_PIECE = "我跟您说，这个事情其实是这样的，订单A20240518退款二百九十九元，非常抱歉，我理解您。"
+
+
+def long_turn_times(library: ContentLibrary, context: Context, repeat: int) -> dict[int, float]:
+    """Median time to score one free-text turn of each length, in seconds."""
+    scenario = library.scenario("refund_delay")
+    assert scenario is not None
+    times: dict[int, list[float]] = {length: [] for length in (500, 1000, 2000, 5000)}
+    for _ in range(repeat):
+        for length in times:
+            text = (LONG_PIECE * (length // len(LONG_PIECE) + 1))[:length]
+            start = time.perf_counter()
+            score_transcript(scenario, [ScriptTurn(say=text)], "zh", context)
+            times[length].append(time.perf_counter() - start)
+    return {length: statistics.median(values) for length, values in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -128,6 +150,15 @@ def main() -> None:
     print(f"engine, per turn:            {engine * 1000:8.3f} ms")
     print(f"bare regex search, per turn: {bare * 1000:8.3f} ms")
     print(f"ratio engine / bare regex:   {engine / bare:8.1f}")
+
+    lengths = long_turn_times(library, context, max(5, arguments.repeat // 3))
+    per_char_500 = lengths[500] / 500
+    print()
+    print("one long turn     time      per character / at 500 (goal <= 1.5)")
+    for length, seconds in lengths.items():
+        ratio = (seconds / length) / per_char_500
+        print(f"{length:>6} chars  {seconds * 1000:8.2f} ms  {ratio:8.2f}")
+    print(f"5,000 characters: {lengths[5000] * 1000:.1f} ms (goal: well under 50 ms)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     trainer [--data DIR] [--content DIR ...] [--lang zh|en] [--demo]    start the app
     trainer validate [PATH ...]                                         check content
     trainer roleplay score SCENARIO TRANSCRIPT [--json]                 score a role-play
+    trainer roleplay calibrate [PATH ...] [--json]                      scoring vs reviewers
     trainer certificate issue|export|revoke, trainer verify CODE        certificates
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
     trainer stats [BANK] [--json]                                       item analysis
@@ -96,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
     play.add_argument("--save", type=Path, help="write the call as a transcript / 保存对话脚本")
+    calibrate = roleplay_commands.add_parser(
+        "calibrate",
+        help="measure scoring against reviewer-judged transcripts / 用评审判定的对话校准评分",
+    )
+    calibrate.add_argument(
+        "paths",
+        type=Path,
+        nargs="*",
+        metavar="PATH",
+        help="case files or folders / 案例文件或文件夹",
+    )
+    calibrate.add_argument("--json", action="store_true")
 
     certificate = commands.add_parser("certificate", help="certificates / 证书")
     certificate_commands = certificate.add_subparsers(
@@ -239,11 +252,14 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "roleplay":
         from trainer.cli_roleplay import (
             RolePlayCommandError,
+            roleplay_calibrate_command,
             roleplay_play_command,
             roleplay_score_command,
         )
 
         try:
+            if arguments.roleplay_command == "calibrate":
+                return roleplay_calibrate_command(settings, arguments.paths, arguments.json, tr)
             if arguments.roleplay_command == "play":
                 return roleplay_play_command(settings, arguments.scenario, arguments.save, tr)
             return roleplay_score_command(

@@ -19,6 +19,8 @@ from trainer.content.models import Scenario, Transcript
 from trainer.content.yamlio import load_yaml
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext, open_context
+from trainer.services.roleplay.calibration import CaseResult, corpus_library
+from trainer.services.roleplay.calibration import Report as CalibrationReport
 from trainer.services.roleplay.describe import scorecard_lines, violation_text
 from trainer.services.roleplay.engine import Context, RolePlay, TranscriptError, score_transcript
 from trainer.settings import Settings
@@ -160,3 +162,139 @@ def roleplay_play_command(
         )
         print(tr("cli.written", path=save_to))
     return 0
+
+
+def roleplay_calibrate_command(
+    settings: Settings, paths: list[Path], as_json: bool, tr: Translator
+) -> int:
+    """Score reviewer-judged transcripts and print how well the scorer agrees (exit 1 when the
+    figures miss the goals). Without PATH: the corpus bundled with trainer."""
+    from trainer.locations import bundled_calibration_dir
+    from trainer.services.roleplay.calibration import calibrate
+
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise RolePlayCommandError([tr("cli.no_such_path", path=path) for path in missing])
+    context = open_context(settings)
+    folders = paths or [bundled_calibration_dir()]
+    library = corpus_library(settings.all_content_roots(), context.library, folders)
+    if library.problems:
+        raise RolePlayCommandError([problem.render(tr.lang) for problem in library.problems])
+    report = calibrate(folders, library.scenario, _run_context(context, library))
+    if as_json:
+        print(json.dumps(calibration_json(report), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(calibration_lines(report, tr)))
+    return 0 if report.met else 1
+
+
+def calibration_json(report: CalibrationReport) -> dict[str, object]:
+    def case(result: CaseResult) -> dict[str, object]:
+        card = result.card
+        return {
+            "id": result.case_id,
+            "file": str(result.path),
+            "scenario": result.case.scenario,
+            "lang": result.case.lang,
+            "family": result.case.family,
+            "reviewer": result.case.judgment.total,
+            "tool": result.tool_total,
+            "difference": round(result.difference, 1),
+            "reviewer_fatal": result.case.judgment.fatal,
+            "tool_fatal": bool(card and card.fatal),
+            "steps": {step: score.score for step, score in card.steps.items()} if card else {},
+            "reviewer_steps": result.case.judgment.steps,
+            "evidence": evidence_lines(result),
+        }
+
+    return {
+        "cases": len(report.scored),
+        "mean_difference": round(report.mean_difference, 2),
+        "correlation": round(report.correlation, 3),
+        "false_negatives": [r.case_id for r in report.false_negatives],
+        "good_cases": len(report.good),
+        "false_positives": [r.case_id for r in report.false_positives],
+        "poor_cases": len(report.poor),
+        "red_lines": len(report.red_lines),
+        "red_lines_caught": len(report.red_lines_caught),
+        "red_lines_missed": [
+            r.case_id for r in report.red_lines if r not in report.red_lines_caught
+        ],
+        "false_fatal": [r.case_id for r in report.false_fatal],
+        "goals_met": report.met,
+        "problems": report.problems,
+        "results": [case(result) for result in report.results],
+    }
+
+
+def evidence_lines(result: CaseResult) -> list[str]:
+    """What the tool heard in a case: points with the words, rules broken, turns not counted."""
+    card = result.card
+    if card is None:
+        return [result.problem or ""]
+    lines = []
+    for step, score in card.weighed_steps():
+        words = "; ".join(f"{item.text} (+{item.points:g})" for item in score.evidence)
+        lines.append(f"{step} {score.score:g}/{score.max:g}: {words or '-'}")
+    for violation in card.violations:
+        cost = "fatal" if violation.fatal else f"-{violation.penalty:g}"
+        lines.append(f"{violation.rule} ({cost}) turn {violation.turn}: {violation.text}")
+    for turn in card.turns:
+        if turn.guard is not None:
+            lines.append(f"turn {turn.number} not counted: {turn.guard.key}")
+    if result.ignored_turns:
+        lines.append(f"the customer hung up; {result.ignored_turns} turn(s) not played")
+    return lines
+
+
+def calibration_lines(report: CalibrationReport, tr: Translator) -> list[str]:
+    goals = report.goals
+    good, poor = report.good, report.poor
+    lines = [*report.problems]
+    lines.append(tr("roleplay.calibrate_cases", count=len(report.scored)))
+    lines.append(
+        tr(
+            "roleplay.calibrate_difference",
+            value=f"{report.mean_difference:.1f}",
+            goal=f"{goals.mean_difference:g}",
+        )
+    )
+    lines.append(
+        tr(
+            "roleplay.calibrate_correlation",
+            value=f"{report.correlation:.3f}",
+            goal=f"{goals.correlation:g}",
+        )
+    )
+    for key, part, whole, goal in (
+        ("false_negatives", report.false_negatives, good, goals.false_negatives),
+        ("false_positives", report.false_positives, poor, goals.false_positives),
+    ):
+        share = f"{100 * report.share(part, whole):.1f}"
+        values = {"count": len(part), "of": len(whole), "share": share, "goal": f"{100 * goal:g}"}
+        lines.append(tr(f"roleplay.calibrate_{key}", **values))
+    lines.append(
+        tr(
+            "roleplay.calibrate_red_lines",
+            caught=len(report.red_lines_caught),
+            of=len(report.red_lines),
+            wrong=len(report.false_fatal),
+        )
+    )
+    lines.append("")
+    lines.append(tr("roleplay.calibrate_worst"))
+    for result in report.worst():
+        lines.append(
+            f"  {result.difference:+6.1f}  {result.case_id}  "
+            + tr(
+                "roleplay.calibrate_case",
+                reviewer=f"{result.case.judgment.total:g}",
+                tool=f"{result.tool_total:g}",
+                path=result.path,
+            )
+        )
+        lines.append(f"          {result.case.judgment.why}")
+        lines += [f"          · {line}" for line in evidence_lines(result)]
+    lines.append("")
+    lines.append(tr("roleplay.calibrate_met" if report.met else "roleplay.calibrate_missed"))
+    return lines

@@ -26,6 +26,11 @@ def bundled_content_root() -> Path:
     return _PACKAGE_DIR.parent
 
 
+def bundled_calibration_dir() -> Path:
+    """The calibration corpus shipped with the program (docs/calibration.md)."""
+    return bundled_content_root() / "calibration"
+
+
 def default_data_dir() -> Path:
     """The platform's user data folder, e.g. ~/.local/share/trainer on Linux."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -82,12 +82,13 @@ async def test_a_practice_call_with_checklist_hint_and_scorecard(context: Traine
         await _reply(app, pilot, "Is there anything else? Thank you for calling, goodbye.")
         assert isinstance(app.screen, RolePlayResultScreen)
         text = screen_text(app)
-        assert "Total 100 / 100 · passed (pass mark 60)" in text
+        # no word of understanding: listening is the confirmation picked, 20 of 25
+        assert "Total 95 / 100 · passed (pass mark 60)" in text
         assert "Practice runs do not count" in text
 
     runs = context.store.person_file("li-na").all(RolePlayRun)
     assert len(runs) == 1 and runs[0].mode == "practice" and runs[0].hints_used == 1
-    assert runs[0].total == 100 and runs[0].passed is True
+    assert runs[0].total == 95 and runs[0].passed is True
     card = RolePlays.scorecard_of(runs[0])
     assert card is not None
     assert [(e.turn, e.text) for e in card.steps["follow_up"].evidence] == [
@@ -119,11 +120,11 @@ async def test_an_exam_call_in_chinese_counts_and_explains_its_score(
         await _reply(app, pilot, "你好，这个我不清楚。")
         await pilot.press("1")
         await pilot.pause()
-        await _reply(app, pilot, "非常抱歉，我帮您查一下，稍后给您回电。")
+        await _reply(app, pilot, "我帮您查一下，稍后给您回电。")
         await _reply(app, pilot, "请问还有其他需要帮助的吗？感谢您的来电，再见！")
         assert isinstance(app.screen, RolePlayResultScreen)
         text = screen_text(app)
-        assert "总分 52.5 / 100 · 未通过（及格线 60）" in text
+        assert "总分 47.5 / 100 · 未通过（及格线 60）" in text
         assert "T1 服务禁语 “不清楚” −5" in text
         assert "T1 开场白 −5" in text
         assert "“稍后”太模糊" in text

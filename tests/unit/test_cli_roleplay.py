@@ -92,10 +92,13 @@ def test_readable_scorecard_explains_points_and_penalties(
     )
     out = capsys.readouterr().out
     assert "  Apologise      25/25  T1 “抱歉” +25\n" in out
-    assert '  Follow up    12.5/25  T3 “稍后给您回” +12.5 ("稍后" is vague' in out
+    # the promise and its vague time together: the words behind the half points
+    assert '  Follow up    12.5/25  T3 “稍后给您回电” +12.5 ("稍后" is vague' in out
     assert "T1 opening −5" in out and "T4 closing −5" in out
     assert "The opening lacked your agent ID, the company name." in out
-    assert "Total 77.5 / 100 · passed (pass mark 60)" in out
+    # the option already pays for saying the facts back: they are not counted twice
+    assert "  Listen         20/25  T2 option chosen +20\n" in out
+    assert "Total 72.5 / 100 · passed (pass mark 60)" in out
 
 
 def test_a_scenario_given_as_a_file_uses_the_shared_lexicon(
@@ -218,3 +221,43 @@ def test_play_at_the_terminal_then_score_the_saved_call(
     played_total = float(out.split("Total ")[1].split(" ")[0])
     assert card["total"] == played_total
     assert [v["rule"] for v in card["violations"]] == ["forbidden_phrase"]
+
+
+def test_calibrate_prints_the_agreement_and_fails_below_the_goals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cases.yaml").write_text(
+        "cases:\n"
+        "  - id: keyword-list\n"
+        "    scenario: refund_delay\n"
+        "    lang: zh\n"
+        "    family: gaming\n"
+        "    turns:\n"
+        "      - say: 抱歉 对不起 不好意思 理解您 跟您确认 对吗\n"
+        "      - pick: 1\n"
+        "      - say: 工单 加急 17点前 回电\n"
+        "      - say: 感谢来电 再见\n"
+        "    judgment: {total: 95, steps: {}, fatal: false, why: a judgment nobody would write}\n",
+        encoding="utf-8",
+    )
+    data = ["--lang", "en", "--data", str(tmp_path / "d")]
+    assert main([*data, "roleplay", "calibrate", str(corpus)]) == 1
+    out = capsys.readouterr().out
+    assert "1 judged transcripts scored." in out
+    assert "False negatives (reviewer ≥ 75, tool < 60): 1 of 1, 100.0%" in out
+    assert "keyword-list" in out and "turn 1 not counted: guard_keywords" in out
+    assert "The scorer misses the calibration goals." in out
+
+    assert main([*data, "roleplay", "calibrate", "--json", str(corpus)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["cases"] == 1 and report["false_negatives"] == ["keyword-list"]
+    assert report["goals_met"] is False
+    assert report["results"][0]["reviewer"] == 95 and report["results"][0]["tool"] < 40
+
+
+def test_calibrate_names_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = ["--lang", "en", "--data", str(tmp_path / "d")]
+    assert main([*data, "roleplay", "calibrate", str(tmp_path / "nowhere")]) == 1
+    assert "nowhere" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from trainer.services.reports import dashboard_csv, mentor_report_pdf
 from trainer.storage.records import now
 
 PASSWORD = "correct horse"
-WEAK_CALL = ["你好，这个我不清楚。", 1, "非常抱歉，我帮您查一下，稍后给您回电。", "好的，再见。"]
+WEAK_CALL = ["你好，这个我不清楚。", 1, "我帮您查一下，稍后给您回电。", "好的，再见。"]
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_failing_and_inactive_mentees_need_attention(org: Any) -> None:
     assert context.mentoring.dashboard(mentor)[0].attention == []
     play(context, li, WEAK_CALL)
     row = context.mentoring.dashboard(mentor)[0]
-    assert row.attention == ["failing"] and row.best_practical == 47.5
+    assert row.attention == ["failing"] and row.best_practical == 42.5
     idle = context.mentoring.dashboard(mentor, at=now() + dt.timedelta(days=8))[0]
     assert idle.attention == ["failing", "inactive"]
 
@@ -147,7 +147,7 @@ def test_report_pdf_and_csv_hold_every_mentee_and_figure(org: Any, tmp_path: Pat
         "导师带教进度报告：刘洋",
         "王小明",
         "李娜",
-        "47.5",
+        "42.5",
         "已超期 10 天",
         "跟进承诺要给出具体时间",
         "道歉",
@@ -161,7 +161,7 @@ def test_report_pdf_and_csv_hold_every_mentee_and_figure(org: Any, tmp_path: Pat
     assert data.startswith("\ufeff".encode())
     table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     by_id = {line["mentee"]: line for line in table}
-    assert by_id["li"]["name"] == "李娜" and by_id["li"]["best_practical"] == "47.5"
+    assert by_id["li"]["name"] == "李娜" and by_id["li"]["best_practical"] == "42.5"
     assert by_id["li"]["apologize_average"] == "0" and by_id["li"]["attention"] == "failing"
     assert by_id["wang"]["days_left"] == "-10" and "overdue" in by_id["wang"]["attention"]
 

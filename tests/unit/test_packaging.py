@@ -59,3 +59,15 @@ def test_installed_wheel_validates_its_bundled_content(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All content is valid" in result.stdout
     assert "Tracks: 3" in result.stdout
+
+    # the calibration corpus ships too, with its own scenarios, and meets its goals
+    result = subprocess.run(
+        [str(venv / "bin" / "trainer"), "--lang", "en", "roleplay", "calibrate"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"TRAINER_CONFIG": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "judged transcripts scored" in result.stdout
+    assert "The scorer meets the calibration goals." in result.stdout

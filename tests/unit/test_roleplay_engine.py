@@ -120,7 +120,7 @@ def test_a_model_call_scores_full_marks_with_evidence(context: Context) -> None:
     facts = [e for e in card.steps["listen"].evidence if e.source == "fact"]
     assert [(e.text, e.points) for e in facts] == [("A20240518", 5), ("299", 5)]
     follow_up = card.steps["follow_up"].evidence[0]
-    assert follow_up.text == "今天17点前给您回" and follow_up.note.key == "time_ok"
+    assert follow_up.text == "今天17点前给您回电" and follow_up.note.key == "time_ok"
     assert card.violations == [] and card.ending == "end_ok"
     assert card.mood == [40, 60, 80, 85]
 

@@ -61,7 +61,7 @@ def test_every_turn_is_saved_and_a_new_instance_resumes_the_call(setting: Any) -
     assert final.finished_at is not None and final.total == 100 and final.passed is True
     assert final.ending == "end_ok"
     card = RolePlays.scorecard_of(final)
-    assert card is not None and card.steps["follow_up"].evidence[0].text == "今天17点前给您回"
+    assert card is not None and card.steps["follow_up"].evidence[0].text == "今天17点前给您回电"
     assert len(card.turns) == 4
 
 

@@ -319,7 +319,7 @@ def reachable_step_points(scenario: Scenario) -> dict[str, float]:
                 )
             reach[step] += min(max(best, 0), cap)
     if scenario.facts:
-        reach["listen"] += scenario.scoring.fact_points
+        reach["listen"] += scenario.scoring.facts_points()
     return reach
 
 

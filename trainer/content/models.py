@@ -327,14 +327,26 @@ class FollowUpSpec(ContentModel):
     max_hours: float = Field(default=24, gt=0)
 
 
+FACTS_SHARE = 0.8
+"""Of listening, what saying the facts back (or asking about the problem) is worth."""
+
+
 class ScoringSpec(ContentModel):
     steps: dict[Step, float] = Field(default_factory=lambda: dict.fromkeys(STEPS, 25.0))
     order: list[tuple[Step, Step]] = Field(default_factory=list)
     """Pairs (earlier, later): a step that first appears after its successor earns half."""
     follow_up: FollowUpSpec = FollowUpSpec()
     pass_mark: float = Field(default=60, ge=0, le=100)
-    fact_points: float = Field(default=10, ge=0)
-    """Listen points shared among the scenario's facts, earned as each is confirmed back."""
+    fact_points: float | None = Field(default=None, ge=0)
+    """Listen points shared among the scenario's facts, earned as each is said back; by
+    default what listening has beyond acknowledging the feeling (four fifths of its weight)."""
+
+    def facts_points(self) -> float:
+        """Listen points for saying the facts back: `fact_points`, or four fifths of the
+        listening weight (the rest is for acknowledging the feeling)."""
+        if self.fact_points is not None:
+            return self.fact_points
+        return FACTS_SHARE * self.steps.get("listen", 0.0)
 
     @field_validator("steps")
     @classmethod
@@ -454,11 +466,18 @@ class ClosingRule(ContentModel):
 
 
 class PrivacyRule(ContentModel):
-    """Reading out a scenario secret (ID number, full phone number, address) in full."""
+    """Reading out a scenario secret (ID number, phone number, address), whole or in part."""
 
     fatal: bool = True
     penalty: float = Field(default=0, ge=0, le=100)
     better: LocalizedText | None = None
+    digits: int = Field(default=5, ge=2, le=30)
+    """A number secret is read out when this many of its digits in a row are said; fewer, or
+    only its last `last_digits` (尾号1234), is the accepted way to check it."""
+    last_digits: int = Field(default=4, ge=0, le=30)
+    characters: int = Field(default=3, ge=2, le=30)
+    """A text secret (an address) is read out when this many of its characters in a row are
+    said (Chinese), or two of its words in a row (English)."""
 
 
 class NegationSpec(ContentModel):
@@ -469,6 +488,12 @@ class NegationSpec(ContentModel):
     exceptions: PhraseList = PhraseList()
     window: int = Field(default=4, ge=0, le=20)
     """How many characters (Chinese) or words (English) may stand between negator and hit."""
+    bridges: PhraseList | None = None
+    """Words that may stand between a negator and the word it negates (会, 能, 给您; "going
+    to", "able to"). When given, a gap of anything else ends the negation's reach, so in
+    钱一直没到账真是抱歉 the 没 negates 到账, not the apology. None: any gap within `window`."""
+    after: PhraseList = PhraseList()
+    """Negations that follow the word they negate: 取消不了, 查不到, 办不成."""
 
 
 class ServiceStandard(ContentModel):

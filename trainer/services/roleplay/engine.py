@@ -14,9 +14,10 @@ plays a written transcript through it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from trainer.content.conditions import Condition, parse_condition
 from trainer.content.models import (
@@ -32,7 +33,16 @@ from trainer.content.models import (
 )
 from trainer.errors import TrainerError
 from trainer.services.notes import Note
-from trainer.services.roleplay.matching import Hit, PhraseMatcher, Reply, literal_hit
+from trainer.services.roleplay.acts import Act, ActDetector, TurnActs, quoted
+from trainer.services.roleplay.guards import TurnGuard, pairs, plausibility
+from trainer.services.roleplay.matching import (
+    Hit,
+    PhraseMatcher,
+    Reply,
+    literal_hit,
+    secret_hit,
+)
+from trainer.services.roleplay.normalize import normalise
 from trainer.services.roleplay.scorecard import (
     Evidence,
     Scorecard,
@@ -40,9 +50,28 @@ from trainer.services.roleplay.scorecard import (
     TurnRecord,
     Violation,
 )
-from trainer.services.roleplay.timeparse import nearest_time_phrase
+from trainer.services.roleplay.timeparse import TimePhrase
 
 HANGUP = "hangup"
+
+# How a step is earned from acts anywhere in the call (SCORING.md), as shares of its weight.
+# Each component counts once per call, in the turn that first earned it.
+EMPATHY_SHARE = 0.2
+"""Listening: acknowledging the feeling; the rest is restating the facts or asking."""
+RESTATED_SHARE = 0.5
+"""Listening: a confirming restatement or a question earns this part of what the facts
+would, when no fact was said back in full."""
+UNBOUND_ACTION_SHARE = 0.5
+"""Resolving: an action that names nothing of this problem ("I'll handle it")."""
+HALF = 0.5
+"""A follow-up without a definite time in the limit; a late step under `scoring.order`."""
+PENALTY_CAP_PER_TURN = 10.0
+"""Penalties one turn can cost (a 5,000-character turn once cost 270 violations)."""
+
+# How the customer takes an act the first time it comes, where no rubric line said otherwise.
+ACT_MOOD = {"apology": 10.0, "empathy": 5.0, "restated": 3.0, "action": 5.0, "callback": 5.0}
+GAMING_MOOD = -3.0
+DISMISSIVE_MOOD = -5.0
 
 
 class TranscriptError(TrainerError):
@@ -84,7 +113,17 @@ class RolePlay:
         self.confirmed_facts: set[str] = set()
         self.node_id: str | None = scenario.start_node
         self.ending: str | None = None
-        self._step_points: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+        self.acts = ActDetector(self.matcher, scenario, {**context.lexicon, **scenario.lexicon})
+        self._rubric_points: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+        """Points from node rubric lines, each turn capped at the step's weight."""
+        self._act_points: dict[tuple[str, str], float] = {}
+        """Points from acts, per (step, component), each component once per call."""
+        self._option_points: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+        self._first_turn: dict[str, tuple[int, int]] = {}
+        """Where each step first earned: (turn, position in the turn), for `scoring.order`."""
+        self._act_cap = self._act_caps()
+        self._said: list[str] = []
+        """The agent's free-text replies so far (a reply pasted again earns nothing)."""
 
     # ------------------------------------------------------------ where the call stands
 
@@ -110,7 +149,58 @@ class RolePlay:
 
     def step_done(self) -> dict[str, bool]:
         """Which steps have earned points so far (the live checklist)."""
-        return {step: self._step_points[step] > 0 for step in STEPS}
+        return {step: self._step_earned(step) > 0 for step in STEPS}
+
+    def _weight(self, step: str) -> float:
+        """The step's weight in this scenario (0 for `standard` and unweighted steps)."""
+        for name, weight in self.scenario.scoring.steps.items():
+            if name == step:
+                return weight
+        return 0.0
+
+    def _act_caps(self) -> dict[str, float]:
+        """What acts may earn for each step: where the scenario's rubric lines and options ask
+        for several specific things (a coaching plan of three points, 15 each), one act earns
+        what one of them is worth; where they do not speak of the step, its whole weight."""
+        caps: dict[str, float] = {}
+        for step in STEPS:
+            weight = self._weight(step)
+            offered = [
+                line.points
+                for node in self.scenario.nodes
+                for line in node.rubric
+                if line.step == step and line.points > 0
+            ]
+            offered += [
+                option.score[step]
+                for node in self.scenario.nodes
+                for option in node.options
+                if option.score.get(step, 0) > 0
+            ]
+            caps[step] = min(weight, max(offered)) if offered else weight
+        return caps
+
+    def _free_text_points(self, step: str) -> float:
+        """A step's points from free text: acts or rubric lines, whichever explain more (the
+        two often read the same words, so they are not added), and the facts said back."""
+        acts = facts = 0.0
+        for (name, part), points in self._act_points.items():
+            if name == step:
+                if part.startswith("fact:"):
+                    facts += points  # no rubric line speaks of facts: they add
+                else:
+                    acts += points
+        return max(acts, self._rubric_points[step]) + facts
+
+    def _act_only_points(self, step: str) -> float:
+        return sum(
+            points
+            for (name, part), points in self._act_points.items()
+            if name == step and not part.startswith("fact:")
+        )
+
+    def _step_earned(self, step: str) -> float:
+        return self._free_text_points(step) + self._option_points[step]
 
     def _condition_state(self) -> dict[str, float | bool]:
         state: dict[str, float | bool] = {"mood": self.mood, "turn": len(self.turns)}
@@ -132,19 +222,237 @@ class RolePlay:
         node = self._expect("free_text")
         reply = self.matcher.analyse(text)
         record = self._new_record(node, "say", text, seconds)
+        guard = plausibility(
+            reply,
+            self.lang,
+            customer=node.customer.get(self.lang),
+            hint=node.hint.get(self.lang) if node.hint else "",
+            earlier=self._said,
+            known=self._known_terms,
+        )
+        self._said.append(reply.text)
+        acts = self.acts.detect(reply, guard.credit_limit)
+        if guard.note is None and _all_purpose(acts) and len(self.scenario.nodes) > 1:
+            guard = TurnGuard(Note(key="guard_all_purpose"), 0)
+        elif guard.note is None and len(self._story_markers(reply, acts)) >= 2:
+            guard = TurnGuard(Note(key="guard_story"), 0)
+        self._standard_checks(record, reply)
+        # words that broke a rule earn nothing ("你怎么搞的？" is no question about the problem)
+        for act in list(acts.acts):
+            if any(v.start < act.end and act.start < v.end for v in record.violations):
+                acts.acts.remove(act)
+                acts.cancelled.append(act)
+        before = {step: self._free_text_points(step) for step in STEPS}
+        if guard.note is None:
+            rubric_mood_steps = self._rubric_credit(node, record, reply, acts, guard.credit_limit)
+            self._act_credit(record, reply, acts, rubric_mood_steps)
+        else:
+            record.guard = guard.note
+            self.mood += GAMING_MOOD
+        if acts.has("dismissive"):
+            self.mood += DISMISSIVE_MOOD
+        for step in STEPS:
+            if self._free_text_points(step) > before[step] and step not in self._first_turn:
+                # "I'll look into it" offers no solution yet: it does not make an apology late
+                generic = step == "resolve" and not any(
+                    e.step == "resolve"
+                    and (e.source == "rubric" or e.note is None)
+                    and e.points > 0
+                    and self._bound_evidence(e, acts)
+                    for e in record.evidence
+                )
+                if not generic:
+                    starts = [e.start for e in record.evidence if e.step == step and e.points > 0]
+                    self._first_turn[step] = (record.number, min(starts, default=0))
+        if self._earned(record) < self._best_possible(node) or record.violations or guard.note:
+            record.better = node.model_answer.get(self.lang) if node.model_answer else None
+        return self._advance(record, None)
+
+    def _story_markers(self, reply: Reply, acts: TurnActs) -> list[Act]:
+        """Story markers (a neighbour, "last month") that this scenario does not speak of
+        itself: in a call about a neighbour's ceiling, 邻居 is the problem, not a story."""
+        topic = normalise(self._topic_text).text
+        return [act for act in acts.of("story") if reply.text[act.start : act.end] not in topic]
+
+    @cached_property
+    def _topic_text(self) -> str:
+        return self._topic()
+
+    @cached_property
+    def _known_terms(self) -> set[str]:
+        """What a reply about this call may speak of: the scenario's words (with its model
+        answers, hints and options) and those of any service call."""
+        return pairs(normalise(self._topic_text).text) | self.acts.common_terms
+
+    def _topic(self) -> str:
+        """Everything said or written about this scenario's problem, for the relevance guard."""
+        scenario, lang = self.scenario, self.lang
+        parts = [scenario.brief.get(lang), scenario.title.get(lang), *scenario.facts.values()]
+        for node in scenario.nodes:
+            parts.append(node.customer.get(lang))
+            parts += [item.get(lang) for item in (node.hint, node.model_answer) if item]
+            parts += [option.text.get(lang) for option in node.options]
+        return "\n".join(parts)
+
+    def _rubric_credit(
+        self, node: Node, record: TurnRecord, reply: Reply, acts: TurnActs, limit: int
+    ) -> set[str]:
+        """The node's rubric lines, read through the acts: a hit in a clause that refuses, or
+        an apology taken back, earns nothing. Returns the steps whose lines moved the mood."""
+        per_turn: dict[str, float] = {}
+        moved: set[str] = set()
         for line in node.rubric:
             hit = self.matcher.line_hit(reply, line.any, line.all, line.except_)
-            if hit is None:
+            if (
+                hit is None
+                or hit.start >= limit
+                or not self._hit_stands(line.step, hit, acts, reply.clauses)
+            ):
                 continue
             points, note = line.points, None
             if line.needs_time and points > 0:
-                points, note, hit = self._time_commitment(reply, hit, points)
-            record.evidence.append(self._evidence(record, reply, hit, line.step, points, note))
+                points, note, hit = self._time_commitment(reply, hit, points, acts)
+            weight = self._weight(line.step)
+            earned = per_turn.get(line.step, 0.0)
+            counted = max(0.0, min(points, weight - earned)) if line.step in STEPS else points
+            per_turn[line.step] = earned + counted
+            evidence = self._evidence(record, reply, hit, line.step, counted, note)
+            record.evidence.append(evidence)
             self.mood += line.mood
-        self._standard_checks(record, reply)
-        if self._earned(record) < self._best_possible(node) or record.violations:
-            record.better = node.model_answer.get(self.lang) if node.model_answer else None
-        return self._advance(record, None)
+            moved.add(line.step)
+        for step, points in per_turn.items():
+            if step in self._rubric_points:
+                weight = self._weight(step)
+                self._rubric_points[step] = min(weight, self._rubric_points[step] + points)
+        return moved
+
+    def _hit_stands(self, step: str, hit: Hit, acts: TurnActs, clauses: list[int]) -> bool:
+        """Whether a rubric hit is something the agent did: not words taken back, retold or
+        put on the customer, and no refusal of it in its clause (退款退不了, 取消不了)."""
+        if acts.overlaps_cancelled(hit.start, hit.end):
+            return False
+        if step == "resolve":
+            clause = bisect_right(clauses, hit.start) - 1
+            return not any(
+                refusal.clause == clause and refusal.end > hit.start
+                for refusal in acts.of("refusal")
+            )
+        return True
+
+    def _act_credit(
+        self, record: TurnRecord, reply: Reply, acts: TurnActs, rubric_moved: set[str]
+    ) -> None:
+        """Step points from the acts of this turn, each component once per call."""
+
+        def award(
+            step: str,
+            component: str,
+            value: float,
+            span: Hit | None,
+            note: Note | None,
+            source: str = "act",
+        ) -> None:
+            weight = self._weight(step)
+            if weight <= 0 or span is None:
+                return
+            value = min(value * weight, weight)
+            have = self._act_points.get((step, component), 0.0)
+            others = sum(
+                p for (name, c), p in self._act_points.items() if name == step and c != component
+            )
+            value = min(value, max(0.0, weight - others))
+            if value <= have + 1e-9:
+                return
+            self._act_points[(step, component)] = value
+            item = self._evidence(record, reply, span, step, value - have, note, source=source)
+            record.evidence.append(item)
+            if step not in rubric_moved:
+                self.mood += ACT_MOOD.get(component, 0.0) if have == 0 else 0.0
+
+        apology = acts.of("apology")
+        if apology:
+            award("apologize", "apology", 1.0, _span(apology[0]), None)
+        empathy = acts.of("empathy")
+        if empathy:
+            award("listen", "empathy", EMPATHY_SHARE, _span(empathy[0]), None)
+        self._listen_credit(record, reply, acts, award)
+        self._resolve_credit(reply, acts, award)
+        callbacks = acts.of("callback")
+        if callbacks:
+            timed = [act for act in callbacks if act.time is not None]
+            act = min(timed, key=lambda a: _hours_key(a.time)) if timed else callbacks[0]
+            share, note, span = self._callback_share(reply, act.time, _span(act))
+            award("follow_up", "callback", share, span, note)
+
+    @staticmethod
+    def _bound_evidence(evidence: Evidence, acts: TurnActs) -> bool:
+        if evidence.source != "act":
+            return True
+        return any(act.kind == "action" and act.bound for act in acts.acts)
+
+    def _resolve_credit(self, reply: Reply, acts: TurnActs, award) -> None:  # type: ignore[no-untyped-def]
+        """Each different action on this problem earns what one solution is worth here (the
+        whole step, or one of the several things the scenario's rubric asks for); an action
+        that names nothing of the problem ("I'll handle it") earns half of that, once."""
+        weight = self._weight("resolve")
+        if weight <= 0:
+            return
+        one = self._act_cap["resolve"] / weight
+        seen_clauses: set[int] = set()
+        for act in acts.of("action"):
+            if not act.bound or act.clause in seen_clauses:
+                continue
+            seen_clauses.add(act.clause)
+            verb = reply.text[act.start : act.end]
+            if ("resolve", f"action:{verb}") in self._act_points:
+                continue
+            award("resolve", f"action:{verb}", one, _span(act), None)
+        unbound = [act for act in acts.of("action") if not act.bound]
+        if unbound and not seen_clauses:
+            award("resolve", "action", one * UNBOUND_ACTION_SHARE, _span(unbound[0]), None)
+
+    def _listen_credit(self, record: TurnRecord, reply: Reply, acts: TurnActs, award) -> None:  # type: ignore[no-untyped-def]
+        """Listening beyond empathy: each fact said back in full earns its share; a confirming
+        restatement or a question about the problem earns part of it when no fact was said."""
+        facts = self.scenario.facts
+        weight = self._weight("listen")
+        if weight <= 0:
+            return
+        facts_share = self.scenario.scoring.facts_points() / weight
+        for key, value in facts.items():
+            hit = literal_hit(reply, value)
+            if hit is None or key in self.confirmed_facts:
+                continue
+            self.confirmed_facts.add(key)
+            note = Note(key="fact_confirmed", values={"fact": key})
+            award("listen", f"fact:{key}", facts_share / len(facts), hit, note, source="fact")
+        asked = acts.of("confirm") + acts.of("question")
+        said = sum(
+            points
+            for (step, part), points in self._act_points.items()
+            if step == "listen" and part.startswith("fact:")
+        )
+        if asked and said == 0:
+            award("listen", "restated", facts_share * RESTATED_SHARE, _span(asked[0]), None)
+
+    def _callback_share(
+        self, reply: Reply, time: TimePhrase | None, span: Hit
+    ) -> tuple[float, Note, Hit]:
+        limit = self.scenario.scoring.follow_up.max_hours
+        if time is None:
+            return HALF, Note(key="time_missing", values={"hours": f"{limit:g}"}), span
+        words = reply.words(Hit(time.start, time.end))
+        widened = Hit(min(span.start, time.start), max(span.end, time.end))
+        if time.hours is None:
+            return (
+                HALF,
+                Note(key="time_vague", values={"text": words, "hours": f"{limit:g}"}),
+                widened,
+            )
+        if time.hours > limit + 1e-9:
+            note = Note(key="time_too_late", values={"text": words, "hours": f"{limit:g}"})
+            return HALF, note, widened
+        return 1.0, Note(key="time_ok", values={"text": words}), widened
 
     def pick(self, number: int, seconds: float | None = None) -> TurnRecord:
         """The agent's choice of option `number` (1-based) at the current node."""
@@ -163,6 +471,11 @@ class RolePlay:
             record.evidence.append(
                 self._evidence(record, reply, whole, step, points, None, source="option")
             )
+            if step in self._option_points:
+                weight = self._weight(step)
+                self._option_points[step] += max(0.0, min(points, weight))
+                if points > 0 and step not in self._first_turn:
+                    self._first_turn[step] = (record.number, 0)
         self.mood += option.mood
         self._standard_checks(record, reply)
         best = max(node.options, key=_option_value)
@@ -202,13 +515,6 @@ class RolePlay:
         self.mood = min(100.0, max(0.0, self.mood))
         record.mood_after = _round(self.mood)
         self.mood_history.append(record.mood_after)
-        per_turn: dict[str, float] = {}
-        for evidence in record.evidence:
-            if evidence.step in self._step_points:
-                per_turn[evidence.step] = per_turn.get(evidence.step, 0) + evidence.points
-        for step, points in per_turn.items():
-            weight = self.scenario.scoring.steps.get(step, 0.0)  # type: ignore[call-overload]
-            self._step_points[step] += max(0.0, min(points, weight))
         self.turns.append(record)
 
         if self.mood <= self.scenario.mood.hangup_at:
@@ -253,14 +559,23 @@ class RolePlay:
             start=start,
             end=end,
             points=_round(points),
-            source="option" if source == "option" else "fact" if source == "fact" else "rubric",
+            source=source if source in ("option", "fact", "act") else "rubric",
             note=note,
         )
 
-    def _time_commitment(self, reply: Reply, hit: Hit, points: float) -> tuple[float, Note, Hit]:
-        """Full points for a promise with a time within the limit, half otherwise."""
+    def _time_commitment(
+        self, reply: Reply, hit: Hit, points: float, acts: TurnActs
+    ) -> tuple[float, Note, Hit]:
+        """Full points for a promise with a time within the limit, half otherwise. The time is
+        the one said with the promise (its clause, or a clause that is only a time), never
+        the nearest time anywhere in the reply ("有空再联系您……我现在就去" names none)."""
         limit = self.scenario.scoring.follow_up.max_hours
-        phrase = nearest_time_phrase(reply.times, hit.start, hit.end)
+        promises = [
+            act
+            for act in acts.of("callback")
+            if act.start < hit.end and hit.start < act.end and act.time is not None
+        ]
+        phrase = promises[0].time if promises else self.acts.time_for(reply, hit)
         if phrase is None:
             return points / 2, Note(key="time_missing", values={"hours": f"{limit:g}"}), hit
         words = reply.words(Hit(phrase.start, phrase.end))
@@ -275,18 +590,10 @@ class RolePlay:
 
     def _standard_checks(self, record: TurnRecord, reply: Reply) -> None:
         """Facts said back, the greeting, forbidden phrases and secrets."""
-        facts = self.scenario.facts
-        for key, value in facts.items():
-            if key in self.confirmed_facts:
-                continue
-            hit = literal_hit(reply, value)
-            if hit is not None:
-                self.confirmed_facts.add(key)
-                share = self.scenario.scoring.fact_points / len(facts)
-                note = Note(key="fact_confirmed", values={"fact": key})
-                record.evidence.append(
-                    self._evidence(record, reply, hit, "listen", share, note, source="fact")
-                )
+        if record.kind == "pick":
+            for key, value in self.scenario.facts.items():
+                if literal_hit(reply, value) is not None:
+                    self.confirmed_facts.add(key)
         if record.number == 1 and self.scenario.call:
             self._check_greeting(record, reply)
         # the scenario's own rules first: where one overlaps a standard rule's hit, its more
@@ -294,9 +601,16 @@ class RolePlay:
         rules: list[ScenarioRule] = [*self.scenario.rules, *self.context.standard.rules]
         charged: list[Hit] = []
         for rule in rules:
-            for hit in self.matcher.forbidden(reply, rule.forbid, rule.except_):
+            excused = list(rule.except_)
+            if rule.fatal and "@promise_to_act" not in excused:
+                excused.append(
+                    "@promise_to_act"
+                )  # "我一定帮您跟进退款" promises work, not a result
+            for hit in self.matcher.forbidden(reply, rule.forbid, excused):
                 if any(hit.start < other.end and other.start < hit.end for other in charged):
                     continue
+                if not rule.fatal and quoted(reply.text, hit.start):
+                    continue  # 别再说“不知道”: quoting a phrase to correct it is not saying it
                 charged.append(hit)
                 self._violate(
                     record,
@@ -312,13 +626,13 @@ class RolePlay:
                     record.violations[-1].label = rule.title.get(self.lang)
         privacy = self.context.standard.privacy
         for key, secret in self.scenario.secrets.items():
-            hit = literal_hit(reply, secret)
-            if hit is not None:
+            said = secret_hit(reply, secret, privacy)
+            if said is not None:
                 better = privacy.better.get(self.lang) if privacy.better else None
                 self._violate(
                     record,
                     reply,
-                    hit,
+                    said,
                     "privacy",
                     privacy.penalty,
                     privacy.fatal,
@@ -354,7 +668,8 @@ class RolePlay:
                 note=note,
             )
         )
-        self.mood += mood
+        if record.kind == "say":
+            self.mood += mood  # an option's own mood already says how the customer takes it
 
     def _company_said(self) -> str:
         """The company's name as an agent speaking this run's language would say it."""
@@ -433,28 +748,34 @@ class RolePlay:
         """The score so far; final once the call has ended."""
         scoring = self.scenario.scoring
         steps: dict[str, StepScore] = {}
-        first_turn: dict[str, int] = {}
         for step in STEPS:
             weight = scoring.steps.get(step, 0.0)
             evidence = [e for turn in self.turns for e in turn.evidence if e.step == step]
-            per_turn: dict[int, float] = {}
-            for item in evidence:
-                per_turn[item.turn] = per_turn.get(item.turn, 0) + item.points
-            earned = sum(max(0.0, min(points, weight)) for points in per_turn.values())
-            positive = [turn for turn, points in per_turn.items() if points > 0]
-            if positive:
-                first_turn[step] = min(positive)
-            notes = [item.note for item in evidence if item.note and item.note.key != "time_ok"]
+            earned = self._step_earned(step)
+            acts_lead = self._act_only_points(step) > self._rubric_points[step]
+            # the evidence shown is the family that explains the points: acts or rubric lines
+            shown = [
+                e
+                for e in evidence
+                if e.source in ("option", "fact")
+                or (e.source == "act") == acts_lead
+                or (e.source == "rubric" and not acts_lead)
+            ]
+            shown = [e for e in shown if e.points > 0 or e.note is not None]
+            notes = [item.note for item in shown if item.note and item.note.key != "time_ok"]
             notes = [note for note in notes if note.key != "fact_confirmed"]
+            if step == "follow_up" and earned >= weight:
+                notes = []  # a vague promise once, a definite one later: nothing to coach
             steps[step] = StepScore(
                 score=min(earned, weight),
                 max=weight,
                 earned=_round(earned),
-                evidence=evidence,
+                evidence=shown,
                 notes=notes,
             )
 
         order_ok = True
+        first_turn = self._first_turn
         for earlier, later in scoring.order:
             if (
                 earlier in first_turn
@@ -462,7 +783,7 @@ class RolePlay:
                 and first_turn[earlier] > first_turn[later]
             ):
                 order_ok = False
-                steps[earlier].score /= 2
+                steps[earlier].score *= HALF
                 steps[earlier].notes.append(
                     Note(key="order_late", values={"step": earlier, "later_step": later})
                 )
@@ -474,7 +795,11 @@ class RolePlay:
         if closing is not None:
             violations.append(closing)
         fatal = any(v.fatal for v in violations)
-        penalties = sum(v.penalty for v in violations if not v.fatal)
+        per_turn: dict[int, float] = {}
+        for violation in violations:
+            if not violation.fatal:
+                per_turn[violation.turn] = per_turn.get(violation.turn, 0.0) + violation.penalty
+        penalties = sum(min(cost, PENALTY_CAP_PER_TURN) for cost in per_turn.values())
         total = max(0.0, sum(score.score for score in steps.values()) - penalties)
         if fatal:
             total = 0.0
@@ -525,6 +850,10 @@ class RolePlay:
                 values = {"turn": violation.turn, "better": violation.better}
                 notes.append(Note(key="better_reply", values=values))
         for turn in self.turns:
+            if turn.guard is not None:
+                notes.append(
+                    Note(key=turn.guard.key, values={**turn.guard.values, "turn": turn.number})
+                )
             if turn.timed_out:
                 notes.append(
                     Note(
@@ -537,6 +866,22 @@ class RolePlay:
                     )
                 )
         return notes
+
+
+def _span(act: Act) -> Hit:
+    return Hit(act.start, act.end)
+
+
+def _hours_key(time: TimePhrase | None) -> float:
+    return time.hours if time is not None and time.hours is not None else float("inf")
+
+
+def _all_purpose(acts: TurnActs) -> bool:
+    """One reply that opens the call, does every step and says goodbye: pasted, not spoken to
+    this customer at this moment."""
+    opens = acts.has("greeting") or acts.has("agent_id")
+    steps = {"apology", "empathy", "confirm", "action", "callback"} & acts.kinds()
+    return opens and acts.farewell and len(steps) >= 3
 
 
 @lru_cache(maxsize=512)

@@ -12,11 +12,12 @@ No fuzzy matching: it forgives 我不知道 as 我知道, which is exactly what 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from trainer.content.models import LEXICON_REFERENCE, NegationSpec, PhraseList
+from trainer.content.models import LEXICON_REFERENCE, NegationSpec, PhraseList, PrivacyRule
 from trainer.services.roleplay.normalize import (
     NormalisedText,
     clause_start,
@@ -72,6 +73,14 @@ class PhraseMatcher:
         self._compiled: dict[str, re.Pattern[str] | None] = {}
         self._negators = self._union(negation.negators.zh + negation.negators.en)
         self._exceptions = self._union(negation.exceptions.zh + negation.exceptions.en)
+        self._bridges: re.Pattern[str] | None = None
+        if negation.bridges is not None:
+            words = negation.bridges.zh + negation.bridges.en
+            self._bridges = re.compile(
+                "(?:\\s|" + "|".join(f"(?:{word})" for word in words) + ")*", re.IGNORECASE
+            )
+        after = negation.after.zh + negation.after.en
+        self._after = re.compile(f"(?:{'|'.join(after)})", re.IGNORECASE) if after else None
 
     @staticmethod
     def _union(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -106,21 +115,28 @@ class PhraseMatcher:
         return reply
 
     def negated(self, reply: Reply, hit: Hit) -> bool:
-        """Whether a negator shortly before `hit`, in its clause, cancels it."""
+        """Whether a negator shortly before `hit` in its clause (only bridge words between,
+        when the standard lists them), or a negation right after it (取消不了), cancels it."""
+        if self._after is not None and self._after.match(reply.text, hit.end):
+            return True
         clause = clause_start(reply.clauses, hit.start)
         for start, end in reply.negators:
             if start >= clause and end <= hit.start:
                 gap = reply.text[end : hit.start]
-                if len(_CJK.findall(gap)) + len(_WORD.findall(gap)) <= self.window:
+                if len(_CJK.findall(gap)) + len(_WORD.findall(gap)) > self.window:
+                    continue
+                if self._bridges is None or self._bridges.fullmatch(gap):
                     return True
         return False
 
-    def find_all(self, reply: Reply, pattern: str) -> list[Hit]:
-        """Every hit of `pattern` that no negation cancels."""
+    def find_all(self, reply: Reply, pattern: str, end: int | None = None) -> list[Hit]:
+        """Every hit of `pattern` that no negation cancels (in the first `end` characters)."""
         compiled = self.compiled(pattern)
         if compiled is None:
             return []
-        hits = (Hit(*match.span()) for match in compiled.finditer(reply.text) if match.group())
+        limit = len(reply.text) if end is None else end
+        matches = compiled.finditer(reply.text, 0, limit)
+        hits = (Hit(*match.span()) for match in matches if match.group())
         return [hit for hit in hits if not self.negated(reply, hit)]
 
     def first(self, reply: Reply, patterns: Sequence[str]) -> Hit | None:
@@ -182,3 +198,101 @@ def literal_hit(reply: Reply, value: str) -> Hit | None:
         pattern += r"(?!\d)"
     match = re.search(pattern, reply.text, re.IGNORECASE)
     return Hit(*match.span()) if match else None
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def secret_hit(reply: Reply, secret: str, rule: PrivacyRule) -> Hit | None:
+    """Where a secret is read out, whole or in part, in any form (SCORING.md, red lines).
+
+    A number secret (a phone or ID number): `rule.digits` of its digits in a row, whether
+    typed, spaced or read out as Chinese or English digits (normalisation made those digits),
+    or its first digits said as how it begins ("135开头"); its last `rule.last_digits` alone
+    ("尾号1234") are the accepted check. A text secret (an address): `rule.characters` of its
+    characters in a row, two of them Chinese ("青年路"); its house number next to an address
+    word ("17号", "number 17"); or, in English, two of its syllables in pinyin ("Qingnian").
+    """
+    whole = literal_hit(reply, secret)
+    if whole is not None:
+        return whole
+    wanted = normalise(secret).text
+    digits = re.sub(r"\D", "", wanted)
+    if len(digits) >= rule.digits and len(digits) >= len(re.sub(r"\s", "", wanted)) * 0.6:
+        return _number_secret_hit(reply, digits, rule)
+    plain = re.sub(r"[\s,，、.。\-]+", "", wanted)
+    if not _HAN.search(plain):
+        return _words_hit(reply, re.findall(r"[a-z0-9]+", wanted))
+    size = rule.characters
+    for start in range(len(plain) - size + 1):
+        piece = plain[start : start + size]
+        if len(_HAN.findall(piece)) < 2:
+            continue
+        found = reply.text.find(piece)
+        if found >= 0:
+            return Hit(found, found + size)
+    for number in re.findall(r"\d{2,}", plain):
+        near = (
+            rf"(?<!\d){number}\s*(?:号|弄|栋|幢|楼|室|单元)"
+            rf"|(?:number|no\.?|#|house)\s*{number}(?!\d)"
+        )
+        match = re.search(near, reply.text)
+        if match:
+            return Hit(*match.span())
+    return _pinyin_hit(reply, plain)
+
+
+_SEPARATED_DIGITS = re.compile(r"\d(?:[\s\-、,，.·]{0,2}\d)*")
+_BEGINS_EN = re.compile(r"(?:starts?|starting|begins?|beginning) with\s*$")
+
+
+def _number_secret_hit(reply: Reply, digits: str, rule: PrivacyRule) -> Hit | None:
+    for match in _SEPARATED_DIGITS.finditer(reply.text):
+        said = re.sub(r"\D", "", match.group())[:200]
+        if len(said) <= rule.last_digits and digits.endswith(said):
+            continue  # the last digits alone: the accepted way to check a number
+        if _longest_common_run(said, digits) >= rule.digits:
+            return Hit(*match.span())
+        if len(said) >= 3 and digits.startswith(said):
+            after = reply.text[match.end() : match.end() + 4]
+            before = reply.text[max(0, match.start() - 24) : match.start()]
+            if re.match(r"\s*(?:开头|打头|起头)", after) or _BEGINS_EN.search(before):
+                return Hit(*match.span())
+    return None
+
+
+def _words_hit(reply: Reply, words: list[str]) -> Hit | None:
+    for first, second in itertools.pairwise(words):
+        if not any(len(word) >= 3 and word.isalpha() for word in (first, second)):
+            continue
+        match = re.search(rf"\b{re.escape(first)}\s+{re.escape(second)}\b", reply.text)
+        if match:
+            return Hit(*match.span())
+    return None
+
+
+def _pinyin_hit(reply: Reply, secret: str) -> Hit | None:
+    """Two syllables of the secret's Chinese in a row, in pinyin, in an English reply."""
+    if _HAN.search(reply.text) or not re.search(r"[a-z]", reply.text):
+        return None
+    from pypinyin import lazy_pinyin  # only English replies to a Chinese secret need it
+
+    for run in re.findall(r"[\u3400-\u9fff]{2,}", secret):
+        syllables = lazy_pinyin(run)
+        for first, second in itertools.pairwise(syllables):
+            match = re.search(rf"\b{first}\s?{second}", reply.text)
+            if match:
+                return Hit(*match.span())
+    return None
+
+
+def _longest_common_run(said: str, secret: str) -> int:
+    """The longest run of digits `said` shares with `secret` (small inputs: a plain scan)."""
+    best = 0
+    for start in range(len(said)):
+        for end in range(start + best + 1, len(said) + 1):
+            if said[start:end] in secret:
+                best = end - start
+            else:
+                break
+    return best

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from trainer.content.models import STEPS, Step
 from trainer.services.notes import Note
 
-Source = Literal["rubric", "option", "fact", "standard"]
+Source = Literal["rubric", "option", "fact", "standard", "act"]
 
 
 class Evidence(BaseModel):
@@ -77,6 +77,8 @@ class TurnRecord(BaseModel):
     """A better reply where this one fell short: the model answer, or the best option."""
     feedback: str | None = None
     """The scenario's comment on the option chosen."""
+    guard: Note | None = None
+    """Why the turn earned no step points (a keyword list, a copy, a filler), if it did not."""
 
 
 class Scorecard(BaseModel):

@@ -109,8 +109,8 @@ _EN_DAY = re.compile(
     r"\b(?:by\s+|before\s+)?(?:the\s+)?(?:end of (?:the )?(?:day|today|business)|close of business"
     r"|eod|cob)\b(?P<eod_tomorrow>\s+tomorrow)?"
     r"|\b(?P<day_after>the day after tomorrow)\b"
-    r"|\b(?P<day>today|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
-    r"|\bthis\s+(?P<this_part>morning|afternoon|evening)\b"
+    r"|\b(?P<day>today|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night|lunchtime|noon|midday))?\b"
+    r"|\bthis\s+(?P<this_part>morning|afternoon|evening|lunchtime)\b"
 )
 _EN_NOW = re.compile(r"\b(?:right away|immediately|straight away|right now|at once)\b")
 _EN_VAGUE = re.compile(
@@ -119,6 +119,7 @@ _EN_VAGUE = re.compile(
     r"|once i (?:hear|know|get))\b"
 )
 _EN_PARTS = {"morning": 12, "afternoon": 18, "evening": 22, "night": 22}
+_EN_PARTS |= {"lunchtime": 13, "noon": 12, "midday": 12}
 _IMMEDIATE_HOURS = 1.0
 
 
