@@ -91,9 +91,11 @@ def test_readable_scorecard_explains_points_and_penalties(
         == 0
     )
     out = capsys.readouterr().out
-    assert "  Apologise      25/25  T1 “抱歉” +25\n" in out
+    # each point with the act and the words that earned it
+    assert "  Apologise      25/25  T1 apology “抱歉” +25\n" in out
+    assert "  Resolve        25/25  T3 action “帮您查一下” +25\n" in out
     # the promise and its vague time together: the words behind the half points
-    assert '  Follow up    12.5/25  T3 “稍后给您回电” +12.5 ("稍后" is vague' in out
+    assert '  Follow up    12.5/25  T3 callback “稍后给您回电” +12.5 ("稍后" is vague' in out
     assert "T1 opening −5" in out and "T4 closing −5" in out
     assert "The opening lacked your agent ID, the company name." in out
     # the option already pays for saying the facts back: they are not counted twice

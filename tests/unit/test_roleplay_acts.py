@@ -161,6 +161,11 @@ ACTS = [
     ("en", "My apologies, that should never have happened", {"apology"}, set()),
     ("en", "I completely get why you're upset", {"empathy"}, set()),
     ("en", "I'll text you the tracking number within the hour", {"callback"}, set()),
+    # an action word names a thing until someone does it
+    ("zh", "退款拖了十天还没到", set(), {"action"}),
+    ("zh", "我这就给您退款", {"action"}, set()),
+    ("en", "The refund was processed last week", set(), {"action"}),
+    ("en", "I've processed the refund just now", {"action"}, set()),
 ]
 
 

@@ -53,6 +53,7 @@ ACT_LISTS: dict[str, tuple[str, ...]] = {
     "story": ("story",),
     "misdirected": ("misdirected",),
     "offer_help": ("offer_help",),
+    "agent_does": ("agent_does",),
 }
 """Each act kind and the lexicon lists that signal it."""
 
@@ -209,6 +210,9 @@ class ActDetector:
                 ):
                     cancelled.append(Act(kind, hit.start, hit.end, clause))
                     continue
+                markers = found["agent_does"] if self.lists["agent_does"] else None
+                if kind == "action" and not _acted_by_agent(hit, bounds[clause], markers):
+                    continue  # "退款拖了十天": the word names the refund, nobody is doing it
                 bound, time = False, None
                 if kind == "action":
                     bound = bool(object_clauses & {clause, clause + 1})
@@ -288,6 +292,14 @@ class ActDetector:
             if units(rest) <= 4:  # "今天下午五点之前，" / "by five today," and little else
                 return _best(times)
         return None
+
+
+def _acted_by_agent(hit: Hit, clause_start: int, markers: list[Hit] | None) -> bool:
+    """Whether the agent is the one acting: a marker (我, 帮您, 马上, "I'll", "let me") in the
+    action's clause before or in its words. Without the list, every action word counts."""
+    if markers is None:
+        return True
+    return any(clause_start <= marker.start < hit.end for marker in markers)
 
 
 def _topic_terms(scenario: Scenario, lang: str) -> set[str]:

@@ -226,8 +226,9 @@ def load_cases(path: Path) -> tuple[list[tuple[str, CalibrationCase]], list[str]
 
 
 def play_case(case: CalibrationCase, scenario: Scenario, context: Context) -> CaseResult:
-    """Score one case; turns after the customer hung up are counted, not played."""
-    run = RolePlay(scenario, case.lang, context)
+    """Score one case, every turn of it: the customer never hangs up here (the reviewer
+    judged all that was said); turns after the call's end are counted, not played."""
+    run = RolePlay(scenario, case.lang, context, patient=True)
     result = CaseResult(case, case.id or "", Path(), None)
     for number, turn in enumerate(case.turns, start=1):
         if run.finished:

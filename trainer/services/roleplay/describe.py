@@ -16,9 +16,12 @@ def display_width(text: str) -> int:
 
 
 def evidence_text(item: Evidence, lang: str, with_note: bool = True) -> str:
-    """`T2 "非常抱歉" +25`: the turn, the words and the points."""
+    """`T2 apology "非常抱歉" +25`: the turn, the act when an act earned it, the words and the
+    points."""
     words = item.text if len(item.text) <= 40 else item.text[:39] + "…"
     label = translate(lang, "roleplay.card_option") if item.source == "option" else f"“{words}”"
+    if item.act is not None:
+        label = f"{translate(lang, f'roleplay.act_{item.act}')} {label}"
     points = f"+{item.points:g}"
     shown = with_note and item.note is not None and item.note.key != "fact_confirmed"
     note = f" ({item.note.render(lang)})" if shown and item.note else ""

@@ -69,7 +69,8 @@ PENALTY_CAP_PER_TURN = 10.0
 """Penalties one turn can cost (a 5,000-character turn once cost 270 violations)."""
 
 # How the customer takes an act the first time it comes, where no rubric line said otherwise.
-ACT_MOOD = {"apology": 10.0, "empathy": 5.0, "restated": 3.0, "action": 5.0, "callback": 5.0}
+ACT_MOOD = {"apology": 10.0, "empathy": 5.0, "confirm": 3.0, "question": 3.0, "callback": 5.0}
+ACT_MOOD |= {"action": 5.0}
 GAMING_MOOD = -3.0
 DISMISSIVE_MOOD = -5.0
 
@@ -97,10 +98,15 @@ def _round(value: float) -> float:
 class RolePlay:
     """One run of a scenario in one language."""
 
-    def __init__(self, scenario: Scenario, lang: str, context: Context) -> None:
+    def __init__(
+        self, scenario: Scenario, lang: str, context: Context, patient: bool = False
+    ) -> None:
         self.scenario = scenario
         self.lang = lang
         self.context = context
+        self.patient = patient
+        """A customer who never hangs up: calibration scores every turn a reviewer judged,
+        since the reviewer judged what was said, not how long the customer would listen."""
         self.matcher = PhraseMatcher(
             lang,
             {**context.lexicon, **scenario.lexicon},
@@ -192,13 +198,6 @@ class RolePlay:
                     acts += points
         return max(acts, self._rubric_points[step]) + facts
 
-    def _act_only_points(self, step: str) -> float:
-        return sum(
-            points
-            for (name, part), points in self._act_points.items()
-            if name == step and not part.startswith("fact:")
-        )
-
     def _step_earned(self, step: str) -> float:
         return self._free_text_points(step) + self._option_points[step]
 
@@ -264,6 +263,7 @@ class RolePlay:
                 if not generic:
                     starts = [e.start for e in record.evidence if e.step == step and e.points > 0]
                     self._first_turn[step] = (record.number, min(starts, default=0))
+        _one_family_a_step(record)
         if self._earned(record) < self._best_possible(node) or record.violations or guard.note:
             record.better = node.model_answer.get(self.lang) if node.model_answer else None
         return self._advance(record, None)
@@ -365,6 +365,7 @@ class RolePlay:
                 return
             self._act_points[(step, component)] = value
             item = self._evidence(record, reply, span, step, value - have, note, source=source)
+            item.act = component.split(":")[0]
             record.evidence.append(item)
             if step not in rubric_moved:
                 self.mood += ACT_MOOD.get(component, 0.0) if have == 0 else 0.0
@@ -433,7 +434,8 @@ class RolePlay:
             if step == "listen" and part.startswith("fact:")
         )
         if asked and said == 0:
-            award("listen", "restated", facts_share * RESTATED_SHARE, _span(asked[0]), None)
+            component = "confirm" if asked[0].kind == "confirm" else "question"
+            award("listen", component, facts_share * RESTATED_SHARE, _span(asked[0]), None)
 
     def _callback_share(
         self, reply: Reply, time: TimePhrase | None, span: Hit
@@ -517,7 +519,7 @@ class RolePlay:
         self.mood_history.append(record.mood_after)
         self.turns.append(record)
 
-        if self.mood <= self.scenario.mood.hangup_at:
+        if self.mood <= self.scenario.mood.hangup_at and not self.patient:
             self._go(HANGUP)
         elif option is not None:
             self._go(option.goto)
@@ -526,6 +528,8 @@ class RolePlay:
             assert node is not None
             state = self._condition_state()
             for branch in node.next:
+                if self.patient and branch.goto == HANGUP:
+                    continue
                 if branch.if_ is None or _condition(branch.if_).evaluate(state):
                     self._go(branch.goto)
                     break
@@ -710,7 +714,7 @@ class RolePlay:
         self._violate(record, reply, Hit(0, 0), "greeting", rule.penalty, False, 0, better, note)
 
     def _earned(self, record: TurnRecord) -> float:
-        return sum(item.points for item in record.evidence if item.source == "rubric")
+        return sum(item.points for item in record.evidence if item.source in ("rubric", "act"))
 
     def _best_possible(self, node: Node) -> float:
         weights = self.scenario.scoring.steps
@@ -752,16 +756,7 @@ class RolePlay:
             weight = scoring.steps.get(step, 0.0)
             evidence = [e for turn in self.turns for e in turn.evidence if e.step == step]
             earned = self._step_earned(step)
-            acts_lead = self._act_only_points(step) > self._rubric_points[step]
-            # the evidence shown is the family that explains the points: acts or rubric lines
-            shown = [
-                e
-                for e in evidence
-                if e.source in ("option", "fact")
-                or (e.source == "act") == acts_lead
-                or (e.source == "rubric" and not acts_lead)
-            ]
-            shown = [e for e in shown if e.points > 0 or e.note is not None]
+            shown = [e for e in evidence if e.points > 0 or e.note is not None]
             notes = [item.note for item in shown if item.note and item.note.key != "time_ok"]
             notes = [note for note in notes if note.key != "fact_confirmed"]
             if step == "follow_up" and earned >= weight:
@@ -874,6 +869,20 @@ def _span(act: Act) -> Hit:
 
 def _hours_key(time: TimePhrase | None) -> float:
     return time.hours if time is not None and time.hours is not None else float("inf")
+
+
+def _one_family_a_step(record: TurnRecord) -> None:
+    """Keep, for each step, the acts or the rubric lines that earned this turn's points,
+    whichever earned more (ties: the acts, "apology “对不住”" says more): the two often read
+    the same words, and a turn must not show "apology +25, apologise +25"."""
+    for step in STEPS:
+        acted = sum(e.points for e in record.evidence if e.step == step and e.source == "act")
+        ruled = sum(e.points for e in record.evidence if e.step == step and e.source == "rubric")
+        if acted and ruled:
+            drop = "rubric" if acted >= ruled else "act"
+            record.evidence = [
+                e for e in record.evidence if not (e.step == step and e.source == drop)
+            ]
 
 
 def _all_purpose(acts: TurnActs) -> bool:

@@ -212,7 +212,9 @@ def _keyword_list(text: str) -> bool:
         # "sorry apologies understand frustrating ... thanks goodbye": no sentence, no grammar
         words = _EN_WORD.findall(text)
         small = [word for word in words if word in _FUNCTION_WORDS]
-        return len(words) >= 6 and not re.search(r"[.!?;:]", text) and len(small) < 0.3 * len(words)
+        if len(words) >= 6 and not re.search(r"[.!?;:]", text) and len(small) < 0.3 * len(words):
+            return True
+        return any(_english_list(sentence) for sentence in re.split(r"[.!?;:]+", text))
     spaced = [piece for piece in text.split() if piece]
     if len(spaced) >= 3 and not re.search(r"[。！？.!?，,、]", text):
         short = [piece for piece in spaced if len(_CJK.findall(piece)) <= 6]
@@ -286,10 +288,25 @@ FILLER_SHARE = 0.5
 
 
 def _filler(text: str) -> bool:
+    """Mostly filler words, or mostly pieces that are nothing but filler ("嗯……那个……就是")."""
     said = units(text)
     if said < 12:
         return False
-    return sum(units(match.group()) for match in _FILLER.finditer(text)) >= FILLER_SHARE * said
+    if sum(units(match.group()) for match in _FILLER.finditer(text)) >= FILLER_SHARE * said:
+        return True
+    pieces = [piece for piece in re.split(r"[,，、。.…!！?？;；—]+", text) if piece.strip()]
+    empty = [piece for piece in pieces if units(_FILLER.sub("", piece)) == 0]
+    return len(pieces) >= 6 and len(empty) >= FILLER_SHARE * len(pieces)
+
+
+def _english_list(sentence: str) -> bool:
+    """ "Sorry apologise understand frustrating annoying", "Verify, check, confirm, identity":
+    words without grammar, or four or more pieces of one or two words between commas."""
+    words = [word for word in _EN_WORD.findall(sentence) if not word.isdigit()]
+    if "," not in sentence and len(words) >= 5 and not any(w in _FUNCTION_WORDS for w in words):
+        return True
+    pieces = [piece for piece in sentence.split(",") if piece.strip()]
+    return len(pieces) >= 4 and all(len(_EN_WORD.findall(piece)) <= 2 for piece in pieces)
 
 
 def lang_is_english(text: str) -> bool:

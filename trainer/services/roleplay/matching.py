@@ -243,7 +243,7 @@ def secret_hit(reply: Reply, secret: str, rule: PrivacyRule) -> Hit | None:
 
 
 _SEPARATED_DIGITS = re.compile(r"\d(?:[\s\-、,，.·]{0,2}\d)*")
-_BEGINS_EN = re.compile(r"(?:starts?|starting|begins?|beginning) with\s*$")
+_BEGINS_EN = re.compile(r"(?:starts?|starting|begins?|beginning)(?: with)?\s*$")
 
 
 def _number_secret_hit(reply: Reply, digits: str, rule: PrivacyRule) -> Hit | None:

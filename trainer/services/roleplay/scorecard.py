@@ -30,6 +30,9 @@ class Evidence(BaseModel):
     points: float
     source: Source
     note: Note | None = None
+    act: str | None = None
+    """What the agent did, when the points came from an act: apology, empathy, confirm,
+    question, fact, action, callback."""
 
 
 class Violation(BaseModel):

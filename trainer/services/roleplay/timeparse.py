@@ -35,6 +35,14 @@ _EN_NUMBERS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
     "twenty-four": 24,
     "twenty four": 24,
     "forty-eight": 48,
@@ -112,7 +120,10 @@ _EN_DAY = re.compile(
     r"|\b(?P<day>today|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night|lunchtime|noon|midday))?\b"
     r"|\bthis\s+(?P<this_part>morning|afternoon|evening|lunchtime)\b"
 )
-_EN_NOW = re.compile(r"\b(?:right away|immediately|straight away|right now|at once)\b")
+_EN_NOW = re.compile(
+    r"\b(?:right away|immediately|straight away|right now|at once"
+    r"|(?:within|in|inside) the (?:next )?hour)\b"
+)
 _EN_VAGUE = re.compile(
     r"\b(?:later(?: on| today)?|soon|as soon as (?:possible|i can|we can|it'?s ready)|asap"
     r"|shortly|in a (?:while|bit)|some ?time|at some point|in due course|when i (?:hear|know|get)"

@@ -78,9 +78,23 @@ class RolePlayReplayScreen(TrainerScreen):
     def _notes(self, turn: TurnRecord) -> str:
         lang = self.trainer_app.tr.lang
         lines = []
+        if turn.guard is not None:
+            guard = turn.guard.model_copy(
+                update={"values": {**turn.guard.values, "turn": turn.number}}
+            )
+            lines.append(f"[yellow]{escape(guard.render(lang))}[/yellow]")
+        # a step's points come from the acts or the rubric lines, whichever explain more: where
+        # an act earned them in this turn, the rubric line that read the same words is not shown
+        acted = {item.step for item in turn.evidence if item.act not in (None, "fact")}
         for item in turn.evidence:
+            if item.source == "rubric" and item.step in acted:
+                continue
             step = self.t(f"roleplay.step_{item.step}") if item.step in STEPS else item.step
-            source = self.t(f"roleplay.source_{item.source}")
+            source = (
+                self.t(f"roleplay.act_{item.act}")
+                if item.act
+                else self.t(f"roleplay.source_{item.source}")
+            )
             note = f" — {item.note.render(lang)}" if item.note else ""
             lines.append(
                 f"[green]✓ {escape(step)} +{item.points:g} ({escape(source)}: "
