@@ -502,6 +502,14 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
     _print_summary(library.summary(), tr)
     _print_coverage(library, tr)
     _print_golden(library, tr)
+    from trainer.services.roleplay.golden import scenario_warnings
+
+    # advice once the content is valid: it never changes the exit status
+    advice = scenario_warnings(library)
+    if paths:
+        advice = [a for a in advice if a.path.resolve() in wanted or a.path in given_roots]
+    for warning in sorted(advice, key=lambda p: (str(p.path), p.line)):
+        print(warning.render(settings.language))
     return 0
 
 

@@ -147,7 +147,7 @@ async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> Non
         await pilot.press("v")
         await pilot.pause()
         text = screen_text(app)
-        assert "Golden tests passed: b2b_client 3/3, beyond_authority 3/3" in text
+        assert "Golden tests passed: b2b_client 3/3, beyond_authority 4/4" in text
         assert "greeting_drill 3/3" in text and "vip_customer 3/3" in text
 
 

@@ -30,16 +30,25 @@ async def _roleplays(app: TrainerApp, pilot: Pilot[None]) -> RolePlaysScreen:
     await sign_in(app, pilot, "li-na", PASSWORD)
     await pilot.press("enter")  # the frontline track
     await pilot.pause()
-    assert "Role-plays: 13 scenario(s), 1 in the assessment; best exam run -" in screen_text(app)
+    assert "Role-plays: 14 scenario(s), 1 in the assessment; best exam run -" in screen_text(app)
     await pilot.press("r")
     await pilot.pause()
     assert isinstance(app.screen, RolePlaysScreen)
     listing = app.screen.query_one("#scenarios", OptionList)
     prompts = [str(listing.get_option_at_index(k).prompt) for k in range(listing.option_count)]
-    # the practical's one scenario is marked; the other twelve are practice only
+    # the practical's one scenario is marked; the other thirteen are practice only
     assert [p for p in prompts if "in the assessment" in p] == [prompts[0]]
-    assert "A refund ten days overdue" in prompts[0] and len(prompts) == 13
+    assert "A refund ten days overdue" in prompts[0] and len(prompts) == 14
     return app.screen
+
+
+async def _pick(app: TrainerApp, pilot: Pilot[None], authored: int) -> None:
+    """Press the number key of the option written `authored`-th in the scenario (the screen
+    shows options in an order shuffled for each run)."""
+    screen = app.screen
+    assert isinstance(screen, RolePlayScreen)
+    await pilot.press(str(screen.option_order().index(authored) + 1))
+    await pilot.pause()
 
 
 async def _reply(app: TrainerApp, pilot: Pilot[None], text: str) -> None:
@@ -76,7 +85,7 @@ async def test_a_practice_call_with_checklist_hint_and_scorecard(context: Traine
         assert "☑ Apologise  ☐ Listen" in text
         assert "✓ Apologise +25" in text
         assert "Order A20240518, a 299 yuan refund" in text
-        await pilot.press("1")
+        await _pick(app, pilot, 1)
         await pilot.pause()
         await _reply(app, pilot, "I will raise an urgent ticket and call you back by 5 pm today.")
         await _reply(app, pilot, "Is there anything else? Thank you for calling, goodbye.")
@@ -118,7 +127,7 @@ async def test_an_exam_call_in_chinese_counts_and_explains_its_score(
         assert "先报公司名和工号" not in screen_text(app)
 
         await _reply(app, pilot, "你好，这个我不清楚。")
-        await pilot.press("1")
+        await _pick(app, pilot, 1)
         await pilot.pause()
         await _reply(app, pilot, "我帮您查一下，稍后给您回电。")
         await _reply(app, pilot, "请问还有其他需要帮助的吗？感谢您的来电，再见！")
@@ -177,3 +186,93 @@ async def test_leaving_a_call_keeps_it_and_a_new_app_resumes_it(context: Trainer
         assert "☑ Apologise" in text
     runs = context.store.person_file("li-na").all(RolePlayRun)
     assert len(runs) == 1 and len(runs[0].turns) == 1
+
+
+async def _open_wrong_address(app: TrainerApp, pilot: Pilot[None]) -> RolePlayScreen:
+    """Practise the reactive call with a customer record (the last role-play of the list)."""
+    if not isinstance(app.screen, RolePlaysScreen):
+        await _roleplays(app, pilot)
+    listing = app.screen.query_one("#scenarios", OptionList)
+    index = next(
+        k
+        for k in range(listing.option_count)
+        if "A parcel sent to an old address" in str(listing.get_option_at_index(k).prompt)
+    )
+    listing.highlighted = index
+    await pilot.pause()
+    await pilot.press("p")
+    await pilot.pause()
+    assert isinstance(app.screen, RolePlayScreen)
+    return app.screen
+
+
+async def test_the_customer_record_is_beside_the_call_and_reading_it_out_is_fatal(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_wrong_address(app, pilot)
+        text = screen_text(app)
+        assert "The line connects: you speak first." in text  # the agent opens the call
+        record = str(screen.query_one("#customer-record").render())
+        assert "Customer record" in record and "13966012345" in record
+        assert "330***********1234" in record and "330106199001011234" not in record
+        await _reply(app, pilot, "Hello, Galaxy Mart customer service, agent ID 1024.")
+        assert "My order B61027 says delivered" in screen_text(app)
+        await _reply(app, pilot, "I'm so sorry about this, I understand how annoying it is.")
+        await _pick(app, pilot, 1)
+        await _reply(app, pilot, "Is your number 13966012345? I'll contact the courier now.")
+        text = screen_text(app)
+        assert "⚠ privacy “13966012345” fatal" in text
+        card = screen.live.play.scorecard()
+        assert card.fatal and card.total == 0
+    runs = context.store.person_file("li-na").all(RolePlayRun)
+    assert runs[0].turns[-1].say == "Is your number 13966012345? I'll contact the courier now."
+
+
+async def test_the_customer_asks_for_the_apology_the_agent_skipped(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_wrong_address(app, pilot)
+        await _reply(app, pilot, "Hello, Galaxy Mart customer service, agent ID 1024.")
+        await _reply(app, pilot, "What's the order number?")
+        assert "Not even a sorry?" in screen_text(app)
+        await _reply(app, pilot, "I'm truly sorry, we let you down. I'll look into it now.")
+        assert "First tell me what phone number and address you've got" in screen_text(app)
+
+
+async def test_options_are_shuffled_per_run_and_scored_by_what_was_picked(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    orders: list[list[int]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_wrong_address(app, pilot)
+        for _ in range(12):  # new runs until two show the options in different orders
+            screen = app.screen
+            assert isinstance(screen, RolePlayScreen)
+            await _reply(app, pilot, "Hello, Galaxy Mart customer service, agent ID 1024.")
+            await _reply(app, pilot, "I'm so sorry, I understand how annoying this is.")
+            order = screen.option_order()
+            shown = str(screen.query_one("#choices", OptionList).get_option_at_index(0).prompt)
+            verify = screen.live.scenario.node("verify")
+            assert verify is not None
+            assert shown == f"1. {verify.options[order[0] - 1].text.get('en')}"
+            await _pick(app, pilot, 1)  # the same option, wherever it is shown
+            orders.append(order)
+            if len({tuple(o) for o in orders}) > 1:
+                break
+            await pilot.press("ctrl+r")  # practise again: a new run
+            await pilot.pause()
+    assert len({tuple(o) for o in orders}) > 1
+    runs = context.store.person_file("li-na").all(RolePlayRun)
+    assert len(runs) == len(orders)
+    assert {run.turns[2].pick for run in runs} == {1}  # stored in the authored order
+    learner = context.accounts.person("li-na")
+    moods = {tuple(context.roleplays.resume(learner, run).play.mood_history) for run in runs}
+    assert len(moods) == 1  # the same picks, the same effect

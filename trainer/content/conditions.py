@@ -10,8 +10,10 @@ A tiny, safe language checked when the file loads; nothing is ever passed to `ev
     value     := NUMBER | NAME | "(" or ")"
 
 Names: `mood` (0-100), `turn` (agent turns so far), the steps `apologize`, `listen`,
-`resolve`, `follow_up` (true once the step has earned points) and `facts.KEY` (true once
-the agent has confirmed that scenario fact). `true` and `false` are constants.
+`resolve`, `follow_up` (true once the step has earned points), `facts.KEY` (true once
+the agent has confirmed that scenario fact), and what the agent did: `said.ACT` in the turn
+just played, `ever.ACT` in any turn so far, for the acts of ACT_NAMES (`said.apology`,
+`ever.timed_callback`, `said.blame` ...). `true` and `false` are constants.
 """
 
 from __future__ import annotations
@@ -23,6 +25,25 @@ from dataclasses import dataclass
 
 STEP_NAMES = ("apologize", "listen", "resolve", "follow_up")
 NUMBER_NAMES = ("mood", "turn")
+ACT_NAMES = (
+    "greeting",
+    "apology",
+    "empathy",
+    "confirm",
+    "question",
+    "action",
+    "callback",
+    "timed_callback",
+    "refusal",
+    "dismissive",
+    "closing",
+    "blame",
+    "forbidden",
+    "nothing",
+)
+"""What a reply can be heard doing, for `said.` and `ever.`: the acts of the scorer,
+`timed_callback` (a callback with a definite time), `blame` and `forbidden` (the standard's
+rules broken) and `nothing` (a reply that earned nothing: a keyword list, a filler...)."""
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?)"
@@ -164,4 +185,5 @@ def parse_condition(source: str) -> Condition:
 def unknown_names(condition: Condition, fact_keys: set[str]) -> list[str]:
     """Names the condition reads that no run can set."""
     known = {*NUMBER_NAMES, *STEP_NAMES, *(f"facts.{key}" for key in fact_keys)}
+    known |= {f"{when}.{act}" for when in ("said", "ever") for act in ACT_NAMES}
     return sorted(name for name in condition.names if name not in known)

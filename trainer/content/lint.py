@@ -45,8 +45,9 @@ def lint_library(library: ContentLibrary) -> list[ContentProblem]:
         problems.extend(_lint_bank(bank))
     for track in library.tracks.values():
         problems.extend(_lint_track(track, library))
+    standard_rules = {rule.id for rule in library.standard.rules} | {"breach"}
     for scenario in library.scenarios.values():
-        problems.extend(_lint_scenario(scenario, library.lexicon))
+        problems.extend(_lint_scenario(scenario, library.lexicon, standard_rules))
     return problems
 
 
@@ -196,7 +197,7 @@ def _lint_lexicon(document: YamlDocument) -> Iterator[ContentProblem]:
 
 
 def _lint_scenario(
-    loaded: Loaded[Scenario], shared: dict[str, PhraseList]
+    loaded: Loaded[Scenario], shared: dict[str, PhraseList], rule_ids: set[str]
 ) -> Iterator[ContentProblem]:
     scenario, document = loaded.model, loaded.document
     lexicon_names = set(shared) | set(scenario.lexicon)
@@ -219,6 +220,7 @@ def _lint_scenario(
     yield from _lint_scenario_graph(loaded, targets)
     yield from _lint_scenario_patterns(loaded, lexicon_names)
     yield from _lint_step_reach(loaded)
+    yield from _lint_record_and_options(loaded, rule_ids)
 
     for t, test in enumerate(scenario.tests):
         if test.expect.ending is not None and test.expect.ending not in ending_ids:
@@ -228,6 +230,23 @@ def _lint_scenario(
                 "unknown_ending",
                 ending=test.expect.ending,
             )
+
+
+def _lint_record_and_options(
+    loaded: Loaded[Scenario], standard_rules: set[str]
+) -> Iterator[ContentProblem]:
+    """The record panel shows only the scenario's secrets; options break only known rules."""
+    scenario, document = loaded.model, loaded.document
+    for index, item in enumerate(scenario.record):
+        if item.secret is not None and item.secret not in scenario.secrets:
+            at: Loc = ("record", index, "secret")
+            yield _problem(document, at, "record_unknown_secret", secret=item.secret)
+    known = standard_rules | {rule.id for rule in scenario.rules}
+    for n, node in enumerate(scenario.nodes):
+        for k, option in enumerate(node.options):
+            if option.breaks is not None and option.breaks not in known:
+                at = ("nodes", n, "options", k, "breaks")
+                yield _problem(document, at, "option_unknown_rule", rule=option.breaks)
 
 
 def _lint_scenario_graph(loaded: Loaded[Scenario], targets: set[str]) -> Iterator[ContentProblem]:

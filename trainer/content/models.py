@@ -337,6 +337,10 @@ class ScoringSpec(ContentModel):
     """Pairs (earlier, later): a step that first appears after its successor earns half."""
     follow_up: FollowUpSpec = FollowUpSpec()
     pass_mark: float = Field(default=60, ge=0, le=100)
+    minimum: dict[Step, float] = Field(default_factory=dict)
+    """Per step, the share of its weight (percent) a run must reach to pass, whatever its
+    total: `{resolve: 40}` fails a call that never resolved. Steps not named take the
+    service standard's `minimum`."""
     fact_points: float | None = Field(default=None, ge=0)
     """Listen points shared among the scenario's facts, earned as each is said back; by
     default what listening has beyond acknowledging the feeling (four fifths of its weight)."""
@@ -384,6 +388,10 @@ class ChoiceOption(ContentModel):
     mood: float = Field(default=0, ge=-100, le=100)
     goto: Id
     feedback: LocalizedText | None = None
+    breach: bool = False
+    """Choosing it is a red line (confirming an address to a stranger): the run is fatal."""
+    breaks: Id | None = None
+    """Choosing it breaks this rule of the scenario or the standard (its penalty, or fatal)."""
 
 
 class Branch(ContentModel):
@@ -403,7 +411,10 @@ class Branch(ContentModel):
 
 class Node(ContentModel):
     id: Id
-    customer: LocalizedText
+    customer: LocalizedText | None = None
+    """What the customer says before the agent's turn; none on the first node of a call the
+    agent opens (the line connects and the agent greets first). `{callback_time}` in it is
+    replaced by the time the agent last promised, in the agent's own words."""
     input: Literal["free_text", "choice"]
     options: list[ChoiceOption] = Field(default_factory=list)
     rubric: list[RubricLine] = Field(default_factory=list)
@@ -421,6 +432,23 @@ class Node(ContentModel):
                 raise content_error("choice_no_rubric", at="rubric" if self.rubric else "next")
         elif self.options:
             raise content_error("free_text_no_options", at="options")
+        return self
+
+
+class RecordField(ContentModel):
+    """One line of the customer record panel: a label and a value, or a scenario secret."""
+
+    label: LocalizedText
+    value: LocalizedText | None = None
+    secret: Id | None = None
+    """The key of a `secrets` entry shown here: reading it out on the call is fatal."""
+    masked: bool = False
+    """Show the secret masked (138****1234), as many systems do; unmasked by default."""
+
+    @model_validator(mode="after")
+    def _value_or_secret(self) -> RecordField:
+        if (self.value is None) == (self.secret is None):
+            raise content_error("record_value_or_secret", at="value")
         return self
 
 
@@ -508,6 +536,9 @@ class ServiceStandard(ContentModel):
     privacy: PrivacyRule = PrivacyRule()
     negation: NegationSpec = NegationSpec()
     rules: list[ScenarioRule] = Field(default_factory=list)
+    minimum: dict[Step, float] = Field(default_factory=dict)
+    """Per step, the share of its weight (percent) every run must reach to pass, unless a
+    scenario says otherwise (`scoring.minimum`)."""
 
     def patterns(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Every pattern with its place in the file, for lint."""
@@ -573,6 +604,8 @@ class Scenario(ContentModel):
     persona: Persona
     facts: dict[str, str] = Field(default_factory=dict)
     secrets: dict[str, str] = Field(default_factory=dict)
+    record: list[RecordField] = Field(default_factory=list)
+    """What the agent's system shows about the customer, beside the conversation."""
     mood: MoodSpec = MoodSpec()
     timer: TimerSpec | None = None
     scoring: ScoringSpec = ScoringSpec()

@@ -305,7 +305,7 @@ def _acted_by_agent(hit: Hit, clause_start: int, markers: list[Hit] | None) -> b
 def _topic_terms(scenario: Scenario, lang: str) -> set[str]:
     """The words of this scenario's problem: its brief, the customer's lines, its facts."""
     texts = [scenario.brief.get(lang), scenario.title.get(lang), *scenario.facts.values()]
-    texts += [node.customer.get(lang) for node in scenario.nodes]
+    texts += [node.customer.get(lang) for node in scenario.nodes if node.customer]
     return pairs(normalise("\n".join(texts)).text)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from trainer.content.conditions import Condition, parse_condition
+from trainer.content.conditions import ACT_NAMES, Condition, parse_condition
 from trainer.content.models import (
     STEPS,
     ChoiceOption,
@@ -129,6 +129,11 @@ class RolePlay:
         """Where each step first earned: (turn, position in the turn), for `scoring.order`."""
         self._act_cap = self._act_caps()
         self._said: list[str] = []
+        self._last_acts: set[str] = set()
+        """What the last turn was heard doing (`said.` in branch conditions)."""
+        self._ever_acts: set[str] = set()
+        self._promised_time: str | None = None
+        """The agent's own words for the last definite time promised ({callback_time})."""
         """The agent's free-text replies so far (a reply pasted again earns nothing)."""
 
     # ------------------------------------------------------------ where the call stands
@@ -144,8 +149,18 @@ class RolePlay:
 
     @property
     def customer_line(self) -> str:
+        """What the customer says now ("" when the agent opens the call), slots filled."""
         node = self.node
-        return node.customer.get(self.lang) if node else ""
+        return self._customer_words(node) if node else ""
+
+    def _customer_words(self, node: Node) -> str:
+        if node.customer is None:
+            return ""
+        line = node.customer.get(self.lang)
+        if "{callback_time}" in line:
+            fallback = "你说的时间" if self.lang == "zh" else "the time you said"
+            line = line.replace("{callback_time}", self._promised_time or fallback)
+        return line
 
     def ending_text(self) -> str | None:
         if self.ending is None:
@@ -205,6 +220,8 @@ class RolePlay:
         state: dict[str, float | bool] = {"mood": self.mood, "turn": len(self.turns)}
         state.update(self.step_done())
         state.update({f"facts.{key}": True for key in self.confirmed_facts})
+        state.update({f"said.{act}": True for act in self._last_acts})
+        state.update({f"ever.{act}": True for act in self._ever_acts})
         return state
 
     # ------------------------------------------------------------ playing
@@ -224,7 +241,7 @@ class RolePlay:
         guard = plausibility(
             reply,
             self.lang,
-            customer=node.customer.get(self.lang),
+            customer=self._customer_words(node),
             hint=node.hint.get(self.lang) if node.hint else "",
             earlier=self._said,
             known=self._known_terms,
@@ -264,6 +281,7 @@ class RolePlay:
                     starts = [e.start for e in record.evidence if e.step == step and e.points > 0]
                     self._first_turn[step] = (record.number, min(starts, default=0))
         _one_family_a_step(record)
+        self._remember(acts, record, reply)
         if self._earned(record) < self._best_possible(node) or record.violations or guard.note:
             record.better = node.model_answer.get(self.lang) if node.model_answer else None
         return self._advance(record, None)
@@ -284,12 +302,28 @@ class RolePlay:
         answers, hints and options) and those of any service call."""
         return pairs(normalise(self._topic_text).text) | self.acts.common_terms
 
+    def _remember(self, acts: TurnActs, record: TurnRecord, reply: Reply) -> None:
+        """What this turn was heard doing, for the customer's next line and branches."""
+        heard = set() if record.guard is not None else acts.kinds() & set(ACT_NAMES)
+        timed = [act for act in acts.of("callback") if act.time is not None and act.time.hours]
+        if timed and record.guard is None:
+            heard.add("timed_callback")
+            time = timed[-1].time
+            assert time is not None
+            self._promised_time = reply.words(Hit(time.start, time.end))
+        heard |= {"blame" for v in record.violations if v.rule == "blame"}
+        heard |= {"forbidden" for v in record.violations if v.rule == "forbidden_phrase"}
+        if not any(e.points > 0 for e in record.evidence):
+            heard.add("nothing")
+        self._last_acts = heard
+        self._ever_acts |= heard
+
     def _topic(self) -> str:
         """Everything said or written about this scenario's problem, for the relevance guard."""
         scenario, lang = self.scenario, self.lang
         parts = [scenario.brief.get(lang), scenario.title.get(lang), *scenario.facts.values()]
         for node in scenario.nodes:
-            parts.append(node.customer.get(lang))
+            parts.append(node.customer.get(lang) if node.customer else "")
             parts += [item.get(lang) for item in (node.hint, node.model_answer) if item]
             parts += [option.text.get(lang) for option in node.options]
         return "\n".join(parts)
@@ -480,11 +514,33 @@ class RolePlay:
                     self._first_turn[step] = (record.number, 0)
         self.mood += option.mood
         self._standard_checks(record, reply)
+        self._option_rules(record, reply, option, node)
+        self._last_acts = set()
         best = max(node.options, key=_option_value)
         if _option_value(option) < _option_value(best):
             record.better = best.text.get(self.lang)
         record.feedback = option.feedback.get(self.lang) if option.feedback else None
         return self._advance(record, option)
+
+    def _option_rules(
+        self, record: TurnRecord, reply: Reply, option: ChoiceOption, node: Node
+    ) -> None:
+        """An option marked as a breach ends the run; one that breaks a named rule costs what
+        that rule costs. The words are the whole option; the better reply, the best option."""
+        whole = Hit(0, len(reply.text))
+        best = max(node.options, key=_option_value).text.get(self.lang)
+        feedback = option.feedback.get(self.lang) if option.feedback else None
+        if option.breach:
+            self._violate(record, reply, whole, "breach", 0, True, 0, best)
+            if feedback:
+                record.violations[-1].label = feedback
+        if option.breaks is not None:
+            rules = [*self.scenario.rules, *self.context.standard.rules]
+            rule = next((item for item in rules if item.id == option.breaks), None)
+            if rule is not None and not any(v.rule == rule.id for v in record.violations):
+                self._violate(record, reply, whole, rule.id, rule.penalty, rule.fatal, 0, best)
+                if rule.title is not None:
+                    record.violations[-1].label = rule.title.get(self.lang)
 
     def _expect(self, kind: str) -> Node:
         turn = len(self.turns) + 1
@@ -500,7 +556,7 @@ class RolePlay:
         record = TurnRecord(
             number=len(self.turns) + 1,
             node=node.id,
-            customer=node.customer.get(self.lang),
+            customer=self._customer_words(node),
             kind="say" if kind == "say" else "pick",
             text=text,
             seconds=seconds,
@@ -799,8 +855,13 @@ class RolePlay:
         if fatal:
             total = 0.0
         total = _round(total)
+        short = self._short_of_minimum(steps)
         passed = (
-            self.finished and self.ending != HANGUP and not fatal and total >= scoring.pass_mark
+            self.finished
+            and self.ending != HANGUP
+            and not fatal
+            and total >= scoring.pass_mark
+            and not short
         )
         return Scorecard(
             scenario=self.scenario.id,
@@ -817,9 +878,24 @@ class RolePlay:
             penalties=_round(penalties),
             order_ok=order_ok,
             mood=list(self.mood_history),
-            coaching=self._coaching(steps, violations),
+            coaching=self._coaching(steps, violations) + short,
             turns=[turn.model_copy(deep=True) for turn in self.turns],
         )
+
+    def _short_of_minimum(self, steps: dict[str, StepScore]) -> list[Note]:
+        """A note for each step below the share of its weight a run needs to pass."""
+        wanted = {**self.context.standard.minimum, **self.scenario.scoring.minimum}
+        notes = []
+        for step, percent in wanted.items():
+            score = steps[step]
+            if score.max > 0 and score.score < score.max * percent / 100 - 1e-9:
+                values = {
+                    "step": step,
+                    "share": f"{100 * score.score / score.max:.0f}",
+                    "minimum": f"{percent:g}",
+                }
+                notes.append(Note(key="minimum_unmet", values=values))
+        return notes
 
     def _coaching(self, steps: dict[str, StepScore], violations: list[Violation]) -> list[Note]:
         notes: list[Note] = []

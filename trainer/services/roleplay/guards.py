@@ -17,6 +17,7 @@ The violations of a guarded turn still count: a breach in a filler is still a br
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,10 +36,15 @@ COPY_MIN_PAIRS = 6
 """A reply this short (pairs of characters, English content words) is not judged a copy."""
 REPEATED = 0.8
 """Overlap with an earlier reply of the call (Jaccard over pairs of characters)."""
-OFF_TOPIC = ((25, 0.22), (100, 0.4))
+OFF_TOPIC = ((25, 0.22), (150, 0.35))
 """(length, share): a reply of at least `length` (Chinese characters and English words) must
 have at least `share` of its content in the scenario's words or a service call's. Short
 replies may well be generic; a long one that is mostly about something else is a filler."""
+
+RAMBLING = (90, 0.06)
+"""(length, share): a long reply whose pairs of characters come round again this often
+("热了就要开空调，开了空调就凉快，凉快了人就舒服") is rambling, even when it shares some words
+with the scenario; a long genuine reply repeats itself far less (under 0.05 in the corpus)."""
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z']+")
@@ -150,6 +156,16 @@ def pairs(text: str) -> set[str]:
     return pairs
 
 
+def _repetition(text: str) -> float:
+    """Share of a reply's pairs of Chinese characters that occur more than once."""
+    han = "".join(_CJK.findall(text))
+    found = [han[i : i + 2] for i in range(len(han) - 1)]
+    if not found:
+        return 0.0
+    counts = Counter(found)
+    return sum(count for count in counts.values() if count > 1) / len(found)
+
+
 def _contained(part: set[str], whole: set[str]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
@@ -189,6 +205,9 @@ def plausibility(
     if mine:
         relevant = _contained(mine, known)
         if any(said >= length and relevant < share for length, share in OFF_TOPIC):
+            return TurnGuard(Note(key="guard_off_topic"), 0)
+        rambling = said >= RAMBLING[0] and _repetition(text[:limit]) >= RAMBLING[1]
+        if rambling and relevant < OFF_TOPIC[-1][1]:
             return TurnGuard(Note(key="guard_off_topic"), 0)
     return TurnGuard(None, limit)
 
@@ -277,6 +296,51 @@ _FUNCTION_WORDS = frozenset(
         "did",
         "my",
         "our",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "there",
+        "here",
+        "within",
+        "into",
+        "about",
+        "over",
+        "after",
+        "before",
+        "then",
+        "than",
+        "when",
+        "if",
+        "as",
+        "up",
+        "out",
+        "just",
+        "also",
+        "very",
+        "more",
+        "some",
+        "any",
+        "all",
+        "no",
+        "yes",
+        "please",
+        "what",
+        "which",
+        "who",
+        "how",
+        "why",
+        "been",
+        "being",
+        "were",
+        "am",
+        "isn't",
+        "don't",
+        "can't",
+        "won't",
     ]
 )
 _FILLER = re.compile(
@@ -303,10 +367,11 @@ def _english_list(sentence: str) -> bool:
     """ "Sorry apologise understand frustrating annoying", "Verify, check, confirm, identity":
     words without grammar, or four or more pieces of one or two words between commas."""
     words = [word for word in _EN_WORD.findall(sentence) if not word.isdigit()]
-    if "," not in sentence and len(words) >= 5 and not any(w in _FUNCTION_WORDS for w in words):
+    if "," not in sentence and len(words) >= 6 and not any(w in _FUNCTION_WORDS for w in words):
         return True
     pieces = [piece for piece in sentence.split(",") if piece.strip()]
-    return len(pieces) >= 4 and all(len(_EN_WORD.findall(piece)) <= 2 for piece in pieces)
+    short = [piece for piece in pieces if len(_EN_WORD.findall(piece)) <= 2]
+    return len(pieces) >= 4 and len(short) >= 0.8 * len(pieces)
 
 
 def lang_is_english(text: str) -> bool:

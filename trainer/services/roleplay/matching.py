@@ -243,6 +243,7 @@ def secret_hit(reply: Reply, secret: str, rule: PrivacyRule) -> Hit | None:
 
 
 _SEPARATED_DIGITS = re.compile(r"\d(?:[\s\-、,，.·]{0,2}\d)*")
+_NUMBER_WORD = re.compile(r"号|码|位|phone|number|digits|id\b")
 _BEGINS_EN = re.compile(r"(?:starts?|starting|begins?|beginning)(?: with)?\s*$")
 
 
@@ -253,6 +254,10 @@ def _number_secret_hit(reply: Reply, digits: str, rule: PrivacyRule) -> Hit | No
             continue  # the last digits alone: the accepted way to check a number
         if _longest_common_run(said, digits) >= rule.digits:
             return Hit(*match.span())
+        before = reply.text[max(0, match.start() - 12) : match.start()]
+        named = _NUMBER_WORD.search(before) is not None
+        if named and len(said) >= rule.last_digits and said in digits[: -rule.last_digits or None]:
+            return Hit(*match.span())  # 中间四位是1198: part of it, and not its last digits
         if len(said) >= 3 and digits.startswith(said):
             after = reply.text[match.end() : match.end() + 4]
             before = reply.text[max(0, match.start() - 24) : match.start()]

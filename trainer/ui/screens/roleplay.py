@@ -8,6 +8,7 @@ four-step checklist, what each turn earned or cost, and hints; exam mode shows n
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import ClassVar
@@ -63,7 +64,10 @@ class RolePlayScreen(TrainerScreen):
             yield MoodMeter(self.t("roleplay.mood"), id="mood")
             if self.practice:
                 yield Static("", id="checklist")
-            yield VerticalScroll(id="chat")
+            with Horizontal(id="call-body"):
+                yield VerticalScroll(id="chat")
+                if scenario.record:
+                    yield Static(self._record_text(), id="customer-record")
             yield Static("", id="turn-help", classes="muted")
             yield Input(placeholder=self.t("roleplay.reply_hint"), id="reply")
             yield OptionList(id="choices")
@@ -81,13 +85,41 @@ class RolePlayScreen(TrainerScreen):
 
     # ------------------------------------------------------------ display
 
+    def _record_text(self) -> str:
+        """The customer record panel: what the agent's system shows (secrets as written, or
+        masked where the scenario says so); reading a secret out on the call is fatal."""
+        lang = self.live.record.lang
+        scenario = self.live.scenario
+        lines = [f"[b]{escape(self.t('roleplay.record_title'))}[/b]"]
+        for item in scenario.record:
+            if item.secret is not None:
+                value = scenario.secrets.get(item.secret, "")
+                value = masked(value) if item.masked else value
+            else:
+                value = item.value.get(lang) if item.value else ""
+            lines.append(f"[dim]{escape(item.label.get(lang))}[/dim]\n{escape(value)}")
+        return "\n".join(lines)
+
+    def option_order(self) -> list[int]:
+        """The current node's options as shown: shuffled once per run and node (the same
+        order when the call resumes), listed by their authored numbers."""
+        node = self.live.play.node
+        if node is None or node.input != "choice":
+            return []
+        order = list(range(1, len(node.options) + 1))
+        random.Random(f"{self.live.record.id}:{node.id}").shuffle(order)
+        return order
+
     def _line(self, who: str, text: str, classes: str) -> Static:
         return Static(f"[b]{escape(who)}[/b]  {escape(text)}", classes=f"chat-line {classes}")
 
     def _say_customer(self, text: str) -> None:
         name = self.live.scenario.persona.name.get(self.live.record.lang)
         chat = self.query_one("#chat", VerticalScroll)
-        chat.mount(self._line(name, text, "customer"))
+        if text:
+            chat.mount(self._line(name, text, "customer"))
+        else:  # the agent opens the call
+            chat.mount(Static(f"[dim]{escape(self.t('roleplay.line_connects'))}[/dim]"))
         chat.scroll_end(animate=False)
         self.turn_started = time.monotonic()
 
@@ -95,7 +127,8 @@ class RolePlayScreen(TrainerScreen):
         """A past turn: the customer's line, the agent's reply, and in practice what it did."""
         chat = self.query_one("#chat", VerticalScroll)
         name = self.live.scenario.persona.name.get(self.live.record.lang)
-        chat.mount(self._line(name, turn.customer, "customer"))
+        if turn.customer:
+            chat.mount(self._line(name, turn.customer, "customer"))
         chat.mount(self._line(self.t("roleplay.you"), turn.text, "agent"))
         if self.practice:
             for note in self._turn_notes(turn):
@@ -145,8 +178,9 @@ class RolePlayScreen(TrainerScreen):
             reply.display = False
             choices.display = True
             choices.clear_options()
-            for number, option in enumerate(node.options, start=1):
-                choices.add_option(Option(f"{number}. {option.text.get(lang)}", id=str(number)))
+            for position, number in enumerate(self.option_order(), start=1):
+                text = node.options[number - 1].text.get(lang)
+                choices.add_option(Option(f"{position}. {text}", id=str(number)))
             choices.highlighted = 0
             choices.focus()
             help_line.update(self.t("roleplay.choice_help"))
@@ -186,9 +220,16 @@ class RolePlayScreen(TrainerScreen):
     @on(OptionList.OptionSelected, "#choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.action_pick(int(event.option.id))
+            self._pick(int(event.option.id))
 
-    def action_pick(self, number: int) -> None:
+    def action_pick(self, position: int) -> None:
+        """A number key: the option shown at that position."""
+        order = self.option_order()
+        if 1 <= position <= len(order):
+            self._pick(order[position - 1])
+
+    def _pick(self, number: int) -> None:
+        """The option of authored number `number` (what transcripts and tests refer to)."""
         node = self.live.play.node
         if node is None or node.input != "choice" or number > len(node.options):
             return
@@ -250,3 +291,11 @@ class RolePlayScreen(TrainerScreen):
     def action_leave(self) -> None:
         self.notify(self.t("roleplay.left_open"))
         self.app.pop_screen()
+
+
+def masked(value: str) -> str:
+    """138****1234, 青年****: enough to recognise, not enough to read out."""
+    plain = value.replace(" ", "")
+    if len(plain) >= 8:
+        return plain[:3] + "*" * (len(plain) - 7) + plain[-4:]
+    return plain[:2] + "*" * max(2, len(plain) - 2)
