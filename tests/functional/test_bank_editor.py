@@ -148,7 +148,7 @@ async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> Non
         await pilot.pause()
         text = screen_text(app)
         assert "Golden tests passed: b2b_client 3/3, beyond_authority 4/4" in text
-        assert "greeting_drill 3/3" in text and "vip_customer 3/3" in text
+        assert "greeting_drill 8/8" in text and "vip_customer 3/3" in text
 
 
 async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:

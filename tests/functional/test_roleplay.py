@@ -3,6 +3,7 @@ run that counts, leaving a call and resuming it in a new app, and the replay."""
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -15,6 +16,7 @@ from tests.functional.helpers import (
     type_text,
 )
 from trainer.services.context import TrainerContext, open_context
+from trainer.services.roleplay.golden import UNIVERSAL_REPLY
 from trainer.services.roleplay.service import RolePlays
 from trainer.storage.records import RolePlayRun
 from trainer.ui.app import TrainerApp, make_app
@@ -26,7 +28,10 @@ from trainer.ui.screens import (
 )
 
 
-async def _roleplays(app: TrainerApp, pilot: Pilot[None]) -> RolePlaysScreen:
+async def _roleplays(
+    app: TrainerApp, pilot: Pilot[None], title: str = "A refund ten days overdue"
+) -> RolePlaysScreen:
+    """Sign in as li-na, open her frontline role-plays and highlight the one titled `title`."""
     await sign_in(app, pilot, "li-na", PASSWORD)
     await pilot.press("enter")  # the frontline track
     await pilot.pause()
@@ -36,9 +41,11 @@ async def _roleplays(app: TrainerApp, pilot: Pilot[None]) -> RolePlaysScreen:
     assert isinstance(app.screen, RolePlaysScreen)
     listing = app.screen.query_one("#scenarios", OptionList)
     prompts = [str(listing.get_option_at_index(k).prompt) for k in range(listing.option_count)]
-    # the practical's one scenario is marked; the other thirteen are practice only
+    # the practical's one scenario comes first and is marked; the other thirteen are practice
     assert [p for p in prompts if "in the assessment" in p] == [prompts[0]]
-    assert "A refund ten days overdue" in prompts[0] and len(prompts) == 14
+    assert "A parcel sent to an old address" in prompts[0] and len(prompts) == 14
+    listing.highlighted = next(k for k, prompt in enumerate(prompts) if title in prompt)
+    await pilot.pause()
     return app.screen
 
 
@@ -83,7 +90,7 @@ async def test_a_practice_call_with_checklist_hint_and_scorecard(context: Traine
         await _reply(app, pilot, "Hello, Galaxy Mart, agent ID 1024. I am so sorry about this.")
         text = screen_text(app)
         assert "☑ Apologise  ☐ Listen" in text
-        assert "✓ Apologise +25" in text
+        assert "✓ Apologise·apology +25" in text
         assert "Order A20240518, a 299 yuan refund" in text
         await _pick(app, pilot, 1)
         await pilot.pause()
@@ -152,7 +159,8 @@ async def test_an_exam_call_in_chinese_counts_and_explains_its_score(
     learner = context.accounts.person("li-na")
     track = context.library.track("frontline")
     assert track is not None
-    assert context.roleplays.practical_score(learner, "li-na", track) == runs[0].total
+    # an exam run of a practice-only call is kept, but the practical is the reactive call's
+    assert context.roleplays.practical_score(learner, "li-na", track) is None
     card = RolePlays.scorecard_of(runs[0])
     assert card is not None
     assert card.steps["follow_up"].score == 12.5
@@ -189,17 +197,9 @@ async def test_leaving_a_call_keeps_it_and_a_new_app_resumes_it(context: Trainer
 
 
 async def _open_wrong_address(app: TrainerApp, pilot: Pilot[None]) -> RolePlayScreen:
-    """Practise the reactive call with a customer record (the last role-play of the list)."""
+    """Practise the reactive call with a customer record: the frontline practical."""
     if not isinstance(app.screen, RolePlaysScreen):
-        await _roleplays(app, pilot)
-    listing = app.screen.query_one("#scenarios", OptionList)
-    index = next(
-        k
-        for k in range(listing.option_count)
-        if "A parcel sent to an old address" in str(listing.get_option_at_index(k).prompt)
-    )
-    listing.highlighted = index
-    await pilot.pause()
+        await _roleplays(app, pilot, "A parcel sent to an old address")
     await pilot.press("p")
     await pilot.pause()
     assert isinstance(app.screen, RolePlayScreen)
@@ -262,7 +262,7 @@ async def test_options_are_shuffled_per_run_and_scored_by_what_was_picked(
             shown = str(screen.query_one("#choices", OptionList).get_option_at_index(0).prompt)
             verify = screen.live.scenario.node("verify")
             assert verify is not None
-            assert shown == f"1. {verify.options[order[0] - 1].text.get('en')}"
+            assert shown == f"1.\u00a0{verify.options[order[0] - 1].text.get('en')}"
             await _pick(app, pilot, 1)  # the same option, wherever it is shown
             orders.append(order)
             if len({tuple(o) for o in orders}) > 1:
@@ -276,3 +276,62 @@ async def test_options_are_shuffled_per_run_and_scored_by_what_was_picked(
     learner = context.accounts.person("li-na")
     moods = {tuple(context.roleplays.resume(learner, run).play.mood_history) for run in runs}
     assert len(moods) == 1  # the same picks, the same effect
+
+
+COUNTED = [
+    (track, scenario, lang)
+    for track, scenarios in (
+        ("frontline", ["wrong_address"]),
+        ("new_hire", ["greeting_drill", "fact_confirm_drill"]),
+        ("supervisor", ["major_complaint", "coaching_session"]),
+    )
+    for scenario in scenarios
+    for lang in ("zh", "en")
+]
+
+
+@pytest.mark.parametrize(("track_id", "scenario_id", "lang"), COUNTED)
+async def test_the_universal_reply_fails_every_counted_role_play(
+    context: TrainerContext, track_id: str, scenario_id: str, lang: str
+) -> None:
+    """One all-purpose reply typed at every turn, the first written option at every choice:
+    the practical a script could pass is no practical."""
+    track = context.library.track(track_id)
+    assert track is not None and scenario_id in track.practice.scenarios
+    context.accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
+    boss = context.accounts.person("chen")
+    context.accounts.add_person(boss, "吴昊", ["learner"], PASSWORD, [track_id], "wu-hao")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "wu-hao", PASSWORD)
+        if context.settings.language != lang:
+            await pilot.press("f2")  # the call is played in the interface's language
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        listing = app.screen.query_one("#scenarios", OptionList)
+        listing.highlighted = next(
+            k
+            for k in range(listing.option_count)
+            if listing.get_option_at_index(k).id == scenario_id
+        )
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        for _ in range(20):
+            screen = app.screen
+            if not isinstance(screen, RolePlayScreen):
+                break
+            node = screen.live.play.node
+            assert node is not None
+            if node.input == "choice":
+                await _pick(app, pilot, 1)
+            else:  # pasted, as a script would be
+                screen.query_one("#reply", Input).value = UNIVERSAL_REPLY[lang]
+                await pilot.press("enter")
+                await pilot.pause()
+        assert isinstance(app.screen, RolePlayResultScreen)
+        text = screen_text(app)
+        assert ("not passed" if lang == "en" else "未通过") in text

@@ -98,6 +98,10 @@ def people(data_dir: Path) -> Any:
     return store, boss, learner
 
 
+COUNTED = ("wrong_address", "greeting_drill", "fact_confirm_drill")
+"""The role-plays the frontline and new-hire practicals count."""
+
+
 def assessments(
     store: DataStore,
     library: ContentLibrary,
@@ -105,7 +109,7 @@ def assessments(
     practical: float | None,
     drill: bool = False,
 ) -> Assessments:
-    best = {} if practical is None else {"refund_delay": practical, "greeting_drill": practical}
+    best = {} if practical is None else dict.fromkeys(COUNTED, practical)
     return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill))  # type: ignore[arg-type]
 
 
@@ -165,7 +169,7 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
     assert result.final is None and result.grade is None and not result.passed
     assert [note.render("en") for note in result.missing] == [
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 退款十天仍未到账.",
+        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
     ]
 
 

@@ -32,9 +32,9 @@ def pass_frontline(context: TrainerContext, person: Person) -> None:
     for item in exams.paper(attempt):
         exams.answer(person, attempt.id, item.key, right_answer_value(item.question))
     exams.submit(person, attempt.id)
-    scenario = context.library.scenario("refund_delay")
+    scenario = context.library.scenario("wrong_address")  # the frontline practical
     assert scenario is not None
-    live = context.roleplays.start(person, "refund_delay", "exam", "zh")
+    live = context.roleplays.start(person, "wrong_address", "exam", "zh")
     for turn in scenario.tests[0].turns:
         if turn.say is not None:
             live.say(turn.say)
@@ -128,7 +128,7 @@ def test_no_certificate_without_a_pass_and_the_reasons_say_why(passed: Setting) 
     assert refused.value.key == "not_passed"
     assert [note.render("en") for note in refused.value.reasons] == [
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 退款十天仍未到账.",
+        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
     ]
     assert context.certificates.all() == []
 

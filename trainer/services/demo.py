@@ -71,17 +71,14 @@ _GOOD_REFUND_CALL = (
     "我现在就为您提交加急工单，请财务核实打款，今天17点前给您回电告知结果。",
     "退款已加急，今天17点前给您回电。请问还有其他需要帮助的吗？感谢您的来电，再见！",
 )
-_DRILL_CALL = (
-    "您好，这里是星河电商客户服务，工号3012，请问有什么可以帮您？",
-    "1",
-    "我马上帮您查询物流状态，2小时内给您回电告知结果。",
-    "请问还有其他需要帮助的吗？感谢您的来电，祝您生活愉快，再见！",
-)
+MODEL_RUN: tuple[str, ...] = ()
+"""No turns written here: the scenario's first golden test (its model run) is played."""
 DEMO_ROLEPLAYS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("zhao-lei", "refund_delay", "practice", _WEAK_REFUND_CALL),
     ("zhao-lei", "refund_delay", "exam", _GOOD_REFUND_CALL),
+    ("zhao-lei", "wrong_address", "exam", MODEL_RUN),
     ("sun-yue", "refund_delay", "practice", _WEAK_REFUND_CALL),
-    ("wang-xiaoming", "greeting_drill", "practice", _DRILL_CALL),
+    ("wang-xiaoming", "greeting_drill", "practice", MODEL_RUN),
 )
 
 
@@ -89,6 +86,9 @@ def _play_call(
     roleplays: RolePlays, person: Person, scenario_id: str, mode: Mode, turns: tuple[str, ...]
 ) -> None:
     """Play a call as a learner would: a digit picks an option, anything else is said."""
+    if not turns:
+        model = roleplays.scenario(scenario_id).tests[0]
+        turns = tuple(str(t.pick) if t.pick is not None else t.say or "" for t in model.turns)
     live = roleplays.start(person, scenario_id, mode, "zh")
     for turn in turns:
         if live.finished:

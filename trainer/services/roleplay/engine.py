@@ -270,16 +270,10 @@ class RolePlay:
         for step in STEPS:
             if self._free_text_points(step) > before[step] and step not in self._first_turn:
                 # "I'll look into it" offers no solution yet: it does not make an apology late
-                generic = step == "resolve" and not any(
-                    e.step == "resolve"
-                    and (e.source == "rubric" or e.note is None)
-                    and e.points > 0
-                    and self._bound_evidence(e, acts)
-                    for e in record.evidence
-                )
-                if not generic:
-                    starts = [e.start for e in record.evidence if e.step == step and e.points > 0]
-                    self._first_turn[step] = (record.number, min(starts, default=0))
+                if step == "resolve" and not _offers_solution(record, acts):
+                    continue
+                starts = [e.start for e in record.evidence if e.step == step and e.points > 0]
+                self._first_turn[step] = (record.number, min(starts, default=0))
         _one_family_a_step(record)
         self._remember(acts, record, reply)
         if self._earned(record) < self._best_possible(node) or record.violations or guard.note:
@@ -289,23 +283,35 @@ class RolePlay:
     def _story_markers(self, reply: Reply, acts: TurnActs) -> list[Act]:
         """Story markers (a neighbour, "last month") that this scenario does not speak of
         itself: in a call about a neighbour's ceiling, 邻居 is the problem, not a story."""
-        topic = normalise(self._topic_text).text
+        topic = self._topic_text
         return [act for act in acts.of("story") if reply.text[act.start : act.end] not in topic]
 
     @cached_property
     def _topic_text(self) -> str:
-        return self._topic()
+        """Everything said or written about this scenario's problem, normalised: its brief,
+        the customer's lines, hints, model answers and options."""
+        scenario, lang = self.scenario, self.lang
+        parts = [scenario.brief.get(lang), scenario.title.get(lang), *scenario.facts.values()]
+        for node in scenario.nodes:
+            parts.append(node.customer.get(lang) if node.customer else "")
+            parts += [item.get(lang) for item in (node.hint, node.model_answer) if item]
+            parts += [option.text.get(lang) for option in node.options]
+        return normalise("\n".join(parts)).text
 
     @cached_property
     def _known_terms(self) -> set[str]:
-        """What a reply about this call may speak of: the scenario's words (with its model
-        answers, hints and options) and those of any service call."""
-        return pairs(normalise(self._topic_text).text) | self.acts.common_terms
+        """What a reply about this call may speak of: the scenario's words and those of any
+        service call."""
+        return pairs(self._topic_text) | self.acts.common_terms
 
     def _remember(self, acts: TurnActs, record: TurnRecord, reply: Reply) -> None:
         """What this turn was heard doing, for the customer's next line and branches."""
         heard = set() if record.guard is not None else acts.kinds() & set(ACT_NAMES)
-        timed = [act for act in acts.of("callback") if act.time is not None and act.time.hours]
+        timed = [
+            act
+            for act in acts.of("callback")
+            if act.time is not None and act.time.hours is not None
+        ]
         if timed and record.guard is None:
             heard.add("timed_callback")
             time = timed[-1].time
@@ -317,16 +323,6 @@ class RolePlay:
             heard.add("nothing")
         self._last_acts = heard
         self._ever_acts |= heard
-
-    def _topic(self) -> str:
-        """Everything said or written about this scenario's problem, for the relevance guard."""
-        scenario, lang = self.scenario, self.lang
-        parts = [scenario.brief.get(lang), scenario.title.get(lang), *scenario.facts.values()]
-        for node in scenario.nodes:
-            parts.append(node.customer.get(lang) if node.customer else "")
-            parts += [item.get(lang) for item in (node.hint, node.model_answer) if item]
-            parts += [option.text.get(lang) for option in node.options]
-        return "\n".join(parts)
 
     def _rubric_credit(
         self, node: Node, record: TurnRecord, reply: Reply, acts: TurnActs, limit: int
@@ -418,12 +414,6 @@ class RolePlay:
             act = min(timed, key=lambda a: _hours_key(a.time)) if timed else callbacks[0]
             share, note, span = self._callback_share(reply, act.time, _span(act))
             award("follow_up", "callback", share, span, note)
-
-    @staticmethod
-    def _bound_evidence(evidence: Evidence, acts: TurnActs) -> bool:
-        if evidence.source != "act":
-            return True
-        return any(act.kind == "action" and act.bound for act in acts.acts)
 
     def _resolve_credit(self, reply: Reply, acts: TurnActs, award) -> None:  # type: ignore[no-untyped-def]
         """Each different action on this problem earns what one solution is worth here (the
@@ -945,6 +935,15 @@ def _span(act: Act) -> Hit:
 
 def _hours_key(time: TimePhrase | None) -> float:
     return time.hours if time is not None and time.hours is not None else float("inf")
+
+
+def _offers_solution(record: TurnRecord, acts: TurnActs) -> bool:
+    """Whether the turn offers a solution: a rubric line of resolve, or an action on this
+    problem (not just "I'll handle it")."""
+    ruled = any(
+        e.step == "resolve" and e.source == "rubric" and e.points > 0 for e in record.evidence
+    )
+    return ruled or any(act.kind == "action" and act.bound for act in acts.acts)
 
 
 def _one_family_a_step(record: TurnRecord) -> None:

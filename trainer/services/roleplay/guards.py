@@ -370,7 +370,8 @@ def _english_list(sentence: str) -> bool:
     if "," not in sentence and len(words) >= 6 and not any(w in _FUNCTION_WORDS for w in words):
         return True
     pieces = [piece for piece in sentence.split(",") if piece.strip()]
-    short = [piece for piece in pieces if len(_EN_WORD.findall(piece)) <= 2]
+    # a read-back ("order A20240518, 18 May, 189 yuan, right?") is short pieces with figures
+    short = [p for p in pieces if len(_EN_WORD.findall(p)) <= 2 and not re.search(r"\d", p)]
     return len(pieces) >= 4 and len(short) >= 0.8 * len(pieces)
 
 

@@ -180,6 +180,40 @@ class PhraseMatcher:
         return [Hit(*m.span()) for m in compiled.finditer(reply.text)] if compiled else []
 
 
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+def _date_forms(value: str) -> list[str]:
+    """A date written 5月18日 as an English reply says it: 18 May, May 18(th), 5/18, 18/5."""
+    match = re.fullmatch(r"\s*(\d{1,2})月(\d{1,2})[日号]\s*", value)
+    if not match:
+        return []
+    month, day = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return []
+    name = _MONTHS[month - 1]
+    short = name[:3]
+    return [
+        rf"\b{day}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{name}|{short})\b",
+        rf"\b(?:{name}|{short})\.?\s+{day}(?:st|nd|rd|th)?\b",
+        rf"(?<!\d){month}/{day}(?!\d)",
+        rf"(?<!\d){day}/{month}(?!\d)",
+    ]
+
+
 def literal_hit(reply: Reply, value: str) -> Hit | None:
     """Where a fact or a secret (an order number, an amount, a phone number) is said in full.
 
@@ -197,6 +231,11 @@ def literal_hit(reply: Reply, value: str) -> Hit | None:
     if wanted[-1].isdigit():
         pattern += r"(?!\d)"
     match = re.search(pattern, reply.text, re.IGNORECASE)
+    if match is None:
+        for form in _date_forms(value):
+            match = re.search(form, reply.text)
+            if match:
+                break
     return Hit(*match.span()) if match else None
 
 

@@ -109,8 +109,9 @@ _EN_DURATION = re.compile(
 )
 _EN_CLOCK = re.compile(
     r"\b(?:(?P<day0>today|tomorrow|tonight)\s+)?(?:by|before|at|until|no later than)\s+"
-    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'?clock)?"
-    r"(?:\s+(?P<day>today|tonight|tomorrow(?:\s+(?:morning|afternoon|evening))?))?"
+    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'?clock|noon)?"
+    r"(?:\s+(?P<day>today|tonight|the day after tomorrow"
+    r"|tomorrow(?:\s+(?:morning|afternoon|evening))?))?"
     r"|\b(?P<hour24>\d{1,2}):(?P<minute24>\d{2})\b"
 )
 _EN_DAY = re.compile(
@@ -119,6 +120,10 @@ _EN_DAY = re.compile(
     r"|\b(?P<day_after>the day after tomorrow)\b"
     r"|\b(?P<day>today|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night|lunchtime|noon|midday))?\b"
     r"|\bthis\s+(?P<this_part>morning|afternoon|evening|lunchtime)\b"
+)
+_EN_NOON = re.compile(
+    r"\b(?:by|before|at|until|no later than)\s+(?:noon|midday|lunchtime)"
+    r"(?:\s+(?P<day>today|tomorrow))?\b"
 )
 _EN_NOW = re.compile(
     r"\b(?:right away|immediately|straight away|right now|at once"
@@ -210,7 +215,8 @@ def _en_clock(match: re.Match[str], call_hour: float) -> float:
     day = match.group("day") or match.group("day0") or "today"
     if (ampm == "pm" or day == "tonight" or (not ampm and hour <= 7)) and hour < 12:
         hour += 12
-    return _clock_hours(hour, 24 if day.startswith("tomorrow") else 0, call_hour)
+    offset = 48 if day == "the day after tomorrow" else 24 if day.startswith("tomorrow") else 0
+    return _clock_hours(hour, offset, call_hour)
 
 
 def _en_phrases(text: str, call_hour: float) -> list[TimePhrase]:
@@ -238,6 +244,9 @@ def _en_phrases(text: str, call_hour: float) -> list[TimePhrase]:
         else:  # the end of the working day
             hours = _clock_hours(18, 24 if match.group("eod_tomorrow") else 0, call_hour)
         found.append(TimePhrase(match.start(), match.end(), hours))
+    for match in _EN_NOON.finditer(text):
+        offset = 24 if match.group("day") == "tomorrow" else 0
+        found.append(TimePhrase(match.start(), match.end(), _clock_hours(12, offset, call_hour)))
     found += [TimePhrase(m.start(), m.end(), _IMMEDIATE_HOURS) for m in _EN_NOW.finditer(text)]
     found += [TimePhrase(m.start(), m.end(), None) for m in _EN_VAGUE.finditer(text)]
     return found

@@ -97,7 +97,7 @@ class RolePlayScreen(TrainerScreen):
                 value = masked(value) if item.masked else value
             else:
                 value = item.value.get(lang) if item.value else ""
-            lines.append(f"[dim]{escape(item.label.get(lang))}[/dim]\n{escape(value)}")
+            lines.append(f"[dim]{escape(item.label.get(lang))}[/dim] {escape(value)}")
         return "\n".join(lines)
 
     def option_order(self) -> list[int]:
@@ -138,7 +138,12 @@ class RolePlayScreen(TrainerScreen):
         notes = []
         earned = [e for e in turn.evidence if e.points > 0 and e.step in STEPS]
         if earned:
-            parts = ", ".join(f"{self.t(f'roleplay.step_{e.step}')} +{e.points:g}" for e in earned)
+            parts = ", ".join(
+                self.t(f"roleplay.step_{e.step}")
+                + (f"·{self.t(f'roleplay.act_{e.act}')}" if e.act else "")
+                + f" +{e.points:g}"
+                for e in earned
+            )
             notes.append(f"[green]✓ {escape(parts)}[/green]")
         for violation in turn.violations:
             cost = (
@@ -180,7 +185,7 @@ class RolePlayScreen(TrainerScreen):
             choices.clear_options()
             for position, number in enumerate(self.option_order(), start=1):
                 text = node.options[number - 1].text.get(lang)
-                choices.add_option(Option(f"{position}. {text}", id=str(number)))
+                choices.add_option(Option(f"{position}.\u00a0{text}", id=str(number)))
             choices.highlighted = 0
             choices.focus()
             help_line.update(self.t("roleplay.choice_help"))

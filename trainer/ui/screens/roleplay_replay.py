@@ -67,9 +67,12 @@ class RolePlayReplayScreen(TrainerScreen):
                 after=f"{turn.mood_after:g}",
             )
         )
-        self.query_one("#replay-customer", Static).update(
+        customer = (
             f"[b]{escape(self.t('roleplay.customer'))}[/b]  {escape(turn.customer)}"
+            if turn.customer
+            else f"[dim]{escape(self.t('roleplay.line_connects'))}[/dim]"  # the agent opened
         )
+        self.query_one("#replay-customer", Static).update(customer)
         reply = Text.assemble((self.t("roleplay.you"), "bold"), "  ")
         reply.append_text(highlighted(turn))
         self.query_one("#replay-agent", Static).update(reply)
