@@ -132,7 +132,6 @@ class ActDetector:
         self, matcher: PhraseMatcher, scenario: Scenario, lexicon: Mapping[str, PhraseList]
     ) -> None:
         self.matcher = matcher
-        self.lang = matcher.lang
         self.lists = {
             kind: [f"@{name}" for name in names if name in lexicon]
             for kind, names in ACT_LISTS.items()
@@ -196,6 +195,7 @@ class ActDetector:
             if pairs(reply.text[bounds[number] : bounds[number + 1]]) & self.topic_terms:
                 object_clauses.add(number)  # 催快递 in a call about a late parcel
 
+        markers = found["agent_does"] if self.lists["agent_does"] else None
         acts: list[Act] = []
         cancelled: list[Act] = []
         for kind, hits in found.items():
@@ -210,7 +210,6 @@ class ActDetector:
                 ):
                     cancelled.append(Act(kind, hit.start, hit.end, clause))
                     continue
-                markers = found["agent_does"] if self.lists["agent_does"] else None
                 if kind == "action" and not _acted_by_agent(hit, bounds[clause], markers):
                     continue  # "退款拖了十天": the word names the refund, nobody is doing it
                 bound, time = False, None

@@ -32,6 +32,7 @@ from trainer.content.models import (
     Transcript,
 )
 from trainer.errors import TrainerError
+from trainer.i18n import translate
 from trainer.services.notes import Note
 from trainer.services.roleplay.acts import Act, ActDetector, TurnActs, quoted
 from trainer.services.roleplay.guards import TurnGuard, pairs, plausibility
@@ -158,8 +159,8 @@ class RolePlay:
             return ""
         line = node.customer.get(self.lang)
         if "{callback_time}" in line:
-            fallback = "你说的时间" if self.lang == "zh" else "the time you said"
-            line = line.replace("{callback_time}", self._promised_time or fallback)
+            said = self._promised_time or translate(self.lang, "roleplay.the_time_you_said")
+            line = line.replace("{callback_time}", said)
         return line
 
     def ending_text(self) -> str | None:
