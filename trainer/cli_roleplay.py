@@ -17,11 +17,11 @@ from trainer.content.errors import ContentProblem
 from trainer.content.loader import ContentLibrary, load_library, validate_document
 from trainer.content.models import Scenario, Transcript
 from trainer.content.yamlio import load_yaml
-from trainer.i18n import Translator
+from trainer.i18n import Translator, translate
 from trainer.services.context import TrainerContext, open_context
 from trainer.services.roleplay.calibration import CaseResult, corpus_library
 from trainer.services.roleplay.calibration import Report as CalibrationReport
-from trainer.services.roleplay.describe import scorecard_lines, violation_text
+from trainer.services.roleplay.describe import evidence_text, scorecard_lines, violation_text
 from trainer.services.roleplay.engine import Context, RolePlay, TranscriptError, score_transcript
 from trainer.settings import Settings
 
@@ -182,13 +182,13 @@ def roleplay_calibrate_command(
         raise RolePlayCommandError([problem.render(tr.lang) for problem in library.problems])
     report = calibrate(folders, library.scenario, _run_context(context, library))
     if as_json:
-        print(json.dumps(calibration_json(report), ensure_ascii=False, indent=2))
+        print(json.dumps(calibration_json(report, tr.lang), ensure_ascii=False, indent=2))
     else:
         print("\n".join(calibration_lines(report, tr)))
     return 0 if report.met else 1
 
 
-def calibration_json(report: CalibrationReport) -> dict[str, object]:
+def calibration_json(report: CalibrationReport, lang: str) -> dict[str, object]:
     def case(result: CaseResult) -> dict[str, object]:
         card = result.card
         return {
@@ -204,7 +204,7 @@ def calibration_json(report: CalibrationReport) -> dict[str, object]:
             "tool_fatal": bool(card and card.fatal),
             "steps": {step: score.score for step, score in card.steps.items()} if card else {},
             "reviewer_steps": result.case.judgment.steps,
-            "evidence": evidence_lines(result),
+            "evidence": evidence_lines(result, lang),
         }
 
     return {
@@ -227,23 +227,24 @@ def calibration_json(report: CalibrationReport) -> dict[str, object]:
     }
 
 
-def evidence_lines(result: CaseResult) -> list[str]:
-    """What the tool heard in a case: points with the words, rules broken, turns not counted."""
+def evidence_lines(result: CaseResult, lang: str) -> list[str]:
+    """What the tool heard in a case, as the scorecard says it: each step with the acts and
+    words behind its points, the rules broken, the turns that earned nothing and why."""
     card = result.card
     if card is None:
         return [result.problem or ""]
     lines = []
     for step, score in card.weighed_steps():
-        words = "; ".join(f"{item.text} (+{item.points:g})" for item in score.evidence)
-        lines.append(f"{step} {score.score:g}/{score.max:g}: {words or '-'}")
-    for violation in card.violations:
-        cost = "fatal" if violation.fatal else f"-{violation.penalty:g}"
-        lines.append(f"{violation.rule} ({cost}) turn {violation.turn}: {violation.text}")
+        heard = "; ".join(evidence_text(item, lang, with_note=False) for item in score.evidence)
+        name = translate(lang, f"roleplay.step_{step}")
+        lines.append(f"{name} {score.score:g}/{score.max:g}: {heard or '-'}")
+    lines += [violation_text(violation, lang) for violation in card.violations]
     for turn in card.turns:
         if turn.guard is not None:
-            lines.append(f"turn {turn.number} not counted: {turn.guard.key}")
+            values = {**turn.guard.values, "turn": turn.number}
+            lines.append(turn.guard.model_copy(update={"values": values}).render(lang))
     if result.ignored_turns:
-        lines.append(f"the customer hung up; {result.ignored_turns} turn(s) not played")
+        lines.append(translate(lang, "roleplay.calibrate_ignored", turns=result.ignored_turns))
     return lines
 
 
@@ -294,7 +295,7 @@ def calibration_lines(report: CalibrationReport, tr: Translator) -> list[str]:
             )
         )
         lines.append(f"          {result.case.judgment.why}")
-        lines += [f"          · {line}" for line in evidence_lines(result)]
+        lines += [f"          · {line}" for line in evidence_lines(result, tr.lang)]
     lines.append("")
     lines.append(tr("roleplay.calibrate_met" if report.met else "roleplay.calibrate_missed"))
     return lines

@@ -249,7 +249,8 @@ def test_calibrate_prints_the_agreement_and_fails_below_the_goals(
     out = capsys.readouterr().out
     assert "1 judged transcripts scored." in out
     assert "False negatives (reviewer ≥ 75, tool < 60): 1 of 1, 100.0%" in out
-    assert "keyword-list" in out and "turn 1 not counted: guard_keywords" in out
+    assert "keyword-list" in out
+    assert "Turn 1: a list of phrases is not an answer; speak to the customer in sentences." in out
     assert "The scorer misses the calibration goals." in out
 
     assert main([*data, "roleplay", "calibrate", "--json", str(corpus)]) == 1

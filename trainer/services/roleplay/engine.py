@@ -128,14 +128,14 @@ class RolePlay:
         self._option_points: dict[str, float] = dict.fromkeys(STEPS, 0.0)
         self._first_turn: dict[str, tuple[int, int]] = {}
         """Where each step first earned: (turn, position in the turn), for `scoring.order`."""
-        self._act_cap = self._act_caps()
+        self._solution_points = self._one_solution()
         self._said: list[str] = []
+        """The agent's free-text replies so far (a reply pasted again earns nothing)."""
         self._last_acts: set[str] = set()
         """What the last turn was heard doing (`said.` in branch conditions)."""
         self._ever_acts: set[str] = set()
         self._promised_time: str | None = None
         """The agent's own words for the last definite time promised ({callback_time})."""
-        """The agent's free-text replies so far (a reply pasted again earns nothing)."""
 
     # ------------------------------------------------------------ where the call stands
 
@@ -180,27 +180,24 @@ class RolePlay:
                 return weight
         return 0.0
 
-    def _act_caps(self) -> dict[str, float]:
-        """What acts may earn for each step: where the scenario's rubric lines and options ask
-        for several specific things (a coaching plan of three points, 15 each), one act earns
-        what one of them is worth; where they do not speak of the step, its whole weight."""
-        caps: dict[str, float] = {}
-        for step in STEPS:
-            weight = self._weight(step)
-            offered = [
-                line.points
-                for node in self.scenario.nodes
-                for line in node.rubric
-                if line.step == step and line.points > 0
-            ]
-            offered += [
-                option.score[step]
-                for node in self.scenario.nodes
-                for option in node.options
-                if option.score.get(step, 0) > 0
-            ]
-            caps[step] = min(weight, max(offered)) if offered else weight
-        return caps
+    def _one_solution(self) -> float:
+        """What one action on the problem earns: where the scenario's rubric lines and options
+        ask for several specific things (a coaching plan of three points, 15 each), what one of
+        them is worth; where they do not speak of resolving, the whole step."""
+        weight = self._weight("resolve")
+        offered = [
+            line.points
+            for node in self.scenario.nodes
+            for line in node.rubric
+            if line.step == "resolve" and line.points > 0
+        ]
+        offered += [
+            option.score["resolve"]
+            for node in self.scenario.nodes
+            for option in node.options
+            if option.score.get("resolve", 0) > 0
+        ]
+        return min(weight, max(offered)) if offered else weight
 
     def _free_text_points(self, step: str) -> float:
         """A step's points from free text: acts or rubric lines, whichever explain more (the
@@ -423,7 +420,7 @@ class RolePlay:
         weight = self._weight("resolve")
         if weight <= 0:
             return
-        one = self._act_cap["resolve"] / weight
+        one = self._solution_points / weight
         seen_clauses: set[int] = set()
         for act in acts.of("action"):
             if not act.bound or act.clause in seen_clauses:
@@ -465,6 +462,8 @@ class RolePlay:
     def _callback_share(
         self, reply: Reply, time: TimePhrase | None, span: Hit
     ) -> tuple[float, Note, Hit]:
+        """The share a promise to get back earns (all with a time in the limit, half without
+        one, with a vague one or a late one), the coaching note, and the words with the time."""
         limit = self.scenario.scoring.follow_up.max_hours
         if time is None:
             return HALF, Note(key="time_missing", values={"hours": f"{limit:g}"}), span
@@ -620,24 +619,14 @@ class RolePlay:
         """Full points for a promise with a time within the limit, half otherwise. The time is
         the one said with the promise (its clause, or a clause that is only a time), never
         the nearest time anywhere in the reply ("有空再联系您……我现在就去" names none)."""
-        limit = self.scenario.scoring.follow_up.max_hours
         promises = [
             act
             for act in acts.of("callback")
             if act.start < hit.end and hit.start < act.end and act.time is not None
         ]
         phrase = promises[0].time if promises else self.acts.time_for(reply, hit)
-        if phrase is None:
-            return points / 2, Note(key="time_missing", values={"hours": f"{limit:g}"}), hit
-        words = reply.words(Hit(phrase.start, phrase.end))
-        widened = Hit(min(hit.start, phrase.start), max(hit.end, phrase.end))
-        if phrase.hours is None:
-            note = Note(key="time_vague", values={"text": words, "hours": f"{limit:g}"})
-            return points / 2, note, widened
-        if phrase.hours > limit + 1e-9:
-            note = Note(key="time_too_late", values={"text": words, "hours": f"{limit:g}"})
-            return points / 2, note, widened
-        return points, Note(key="time_ok", values={"text": words}), widened
+        share, note, words = self._callback_share(reply, phrase, hit)
+        return points * share, note, words
 
     def _standard_checks(self, record: TurnRecord, reply: Reply) -> None:
         """Facts said back, the greeting, forbidden phrases and secrets."""
@@ -654,9 +643,8 @@ class RolePlay:
         for rule in rules:
             excused = list(rule.except_)
             if rule.fatal and "@promise_to_act" not in excused:
-                excused.append(
-                    "@promise_to_act"
-                )  # "我一定帮您跟进退款" promises work, not a result
+                # "我一定帮您跟进退款" promises work, not a result: no fatal rule is about that
+                excused.append("@promise_to_act")
             for hit in self.matcher.forbidden(reply, rule.forbid, excused):
                 if any(hit.start < other.end and other.start < hit.end for other in charged):
                     continue

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from trainer.services.notes import Note
 from trainer.services.roleplay.matching import Reply
+from trainer.services.roleplay.normalize import normalise
 
 CREDIT_LIMIT = {"zh": 200, "en": 450}
 """Characters of a turn read for credit: the longest good replies of the calibration corpus
@@ -48,91 +49,87 @@ with the scenario; a long genuine reply repeats itself far less (under 0.05 in t
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z']+")
-_STOPWORDS = frozenset(
+_SMALL_WORDS = frozenset(
     [
-        "the",
         "a",
+        "about",
+        "all",
+        "am",
         "an",
         "and",
-        "or",
-        "but",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "is",
+        "any",
         "are",
-        "was",
-        "were",
+        "as",
+        "at",
         "be",
         "been",
-        "am",
-        "i",
-        "you",
-        "we",
-        "it",
-        "this",
-        "that",
-        "my",
-        "your",
-        "our",
-        "me",
-        "us",
-        "so",
-        "very",
-        "just",
-        "will",
-        "would",
+        "but",
+        "by",
         "can",
+        "can't",
         "could",
-        "have",
-        "has",
-        "had",
+        "did",
         "do",
         "does",
-        "did",
-        "not",
-        "no",
-        "yes",
-        "please",
-        "if",
-        "as",
-        "by",
+        "don't",
+        "for",
         "from",
-        "then",
-        "there",
-        "their",
-        "they",
+        "has",
+        "have",
         "he",
-        "she",
-        "his",
         "her",
-        "what",
-        "when",
+        "his",
         "how",
-        "all",
-        "any",
-        "about",
-        "up",
-        "out",
-        "now",
-        "today",
-        "get",
-        "got",
-        "let",
+        "i",
         "i'll",
         "i'm",
-        "you're",
-        "we'll",
+        "if",
+        "in",
+        "is",
+        "it",
         "it's",
-        "that's",
-        "don't",
-        "can't",
+        "just",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "out",
+        "please",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "we'll",
+        "were",
+        "what",
+        "when",
+        "will",
+        "with",
+        "would",
+        "yes",
+        "you",
+        "you're",
+        "your",
     ]
 )
+"""English words that carry grammar rather than content."""
+_STOPWORDS = _SMALL_WORDS | frozenset(["get", "got", "had", "let", "now", "that's", "today"])
+"""Left out of a reply's content words (`pairs`)."""
 
 
 @dataclass(frozen=True)
@@ -148,18 +145,21 @@ def units(text: str) -> int:
     return len(_CJK.findall(text)) + len(_EN_WORD.findall(text))
 
 
+def _han_pairs(text: str) -> list[str]:
+    """The pairs of adjacent Chinese characters of `text`, in order, repeats kept."""
+    han = "".join(_CJK.findall(text))
+    return [han[i : i + 2] for i in range(len(han) - 1)]
+
+
 def pairs(text: str) -> set[str]:
     """Pairs of adjacent Chinese characters, and English content words."""
-    han = "".join(_CJK.findall(text))
-    pairs = {han[i : i + 2] for i in range(len(han) - 1)}
-    pairs |= {word for word in _EN_WORD.findall(text) if word not in _STOPWORDS}
-    return pairs
+    words = {word for word in _EN_WORD.findall(text) if word not in _STOPWORDS}
+    return set(_han_pairs(text)) | words
 
 
 def _repetition(text: str) -> float:
     """Share of a reply's pairs of Chinese characters that occur more than once."""
-    han = "".join(_CJK.findall(text))
-    found = [han[i : i + 2] for i in range(len(han) - 1)]
+    found = _han_pairs(text)
     if not found:
         return 0.0
     counts = Counter(found)
@@ -180,8 +180,6 @@ def plausibility(
 ) -> TurnGuard:
     """The guard for one reply (`earlier`: the call's previous replies, normalised; `known`:
     the words of this scenario and of service calls in general, see `pairs`)."""
-    from trainer.services.roleplay.normalize import normalise
-
     limit = CREDIT_LIMIT.get(lang, 300)
     text = reply.text
     if len(text) > limit * TOO_LONG:
@@ -245,104 +243,31 @@ def _keyword_list(text: str) -> bool:
     return len(short) / len(pieces) >= 0.85
 
 
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS = _SMALL_WORDS | frozenset(
     [
-        "i",
-        "i'm",
-        "i'll",
-        "i've",
-        "we",
-        "we'll",
-        "we're",
-        "you",
-        "you're",
-        "you'll",
-        "your",
-        "it",
-        "it's",
-        "me",
-        "us",
-        "the",
-        "a",
-        "an",
-        "to",
-        "of",
-        "and",
-        "or",
-        "for",
-        "with",
-        "on",
-        "in",
-        "at",
-        "by",
-        "from",
-        "is",
-        "are",
-        "was",
-        "be",
-        "will",
-        "would",
-        "can",
-        "could",
-        "that",
-        "this",
-        "so",
-        "but",
-        "have",
-        "has",
-        "not",
-        "do",
-        "does",
-        "did",
-        "my",
-        "our",
-        "they",
-        "them",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "there",
-        "here",
-        "within",
-        "into",
-        "about",
-        "over",
         "after",
-        "before",
-        "then",
-        "than",
-        "when",
-        "if",
-        "as",
-        "up",
-        "out",
-        "just",
         "also",
-        "very",
+        "before",
+        "being",
+        "here",
+        "i've",
+        "into",
+        "isn't",
         "more",
+        "over",
         "some",
-        "any",
-        "all",
-        "no",
-        "yes",
-        "please",
-        "what",
+        "than",
+        "them",
+        "we're",
         "which",
         "who",
-        "how",
         "why",
-        "been",
-        "being",
-        "were",
-        "am",
-        "isn't",
-        "don't",
-        "can't",
+        "within",
         "won't",
+        "you'll",
     ]
 )
+"""Words a sentence has and a list of keywords lacks (`_english_list`)."""
 _FILLER = re.compile(
     r"\b(?:um+|uh+|erm|hmm+|okay|ok|so|right|well|yeah|like|you know|i mean)\b"
     r"|[嗯啊呃哦]|那个|就是|然后|对对对"

@@ -261,16 +261,3 @@ def find_time_phrases(text: str, call_hour: float = DEFAULT_CALL_HOUR) -> list[T
         if all(phrase.end <= other.start or phrase.start >= other.end for other in chosen):
             chosen.append(phrase)
     return sorted(chosen, key=lambda phrase: phrase.start)
-
-
-def nearest_time_phrase(phrases: list[TimePhrase], start: int, end: int) -> TimePhrase | None:
-    """The time phrase closest to the span `start:end` (a callback promise), if any."""
-
-    def distance(phrase: TimePhrase) -> int:
-        if phrase.end <= start:
-            return start - phrase.end
-        if phrase.start >= end:
-            return phrase.start - end
-        return 0
-
-    return min(phrases, key=distance, default=None)
