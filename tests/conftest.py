@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from trainer.services import accounts
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings
 
@@ -25,6 +26,13 @@ def _isolated_settings(
     for name in ("TRAINER_LANGUAGE", "TRAINER_DATA_DIR", "TRAINER_CONTENT_ROOTS", "TRAINER_THEME"):
         monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today's scrypt cost takes half a second a hash, and the suite makes hundreds of
+    people; the tests of the cost itself (test_accounts) put it back."""
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2**12)
 
 
 @pytest.fixture

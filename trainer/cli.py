@@ -173,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check content files / 校验内容文件")
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
 
+    doctor = commands.add_parser(
+        "doctor", help="check the data folder, restore backups / 检查数据文件夹、从备份恢复"
+    )
+    doctor.add_argument(
+        "--restore", action="store_true", help="put good backups back / 用完好的备份恢复"
+    )
+    doctor.add_argument("--yes", action="store_true", help="do not ask / 不再确认")
+
     demo = commands.add_parser("demo", help="build the demo organisation / 创建演示机构")
     demo.add_argument("--data", dest="demo_data", type=Path, help="demo data folder")
 
@@ -244,6 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
     if arguments.command == "validate":
         return validate_command(settings, arguments.paths, tr)
+    if arguments.command == "doctor":  # before anything opens the folder it examines
+        from trainer.cli_doctor import doctor_command
+
+        return doctor_command(settings.data_dir, arguments.restore, arguments.yes, tr)
     if arguments.command == "demo":
         folder = arguments.demo_data or arguments.data or locations.default_demo_dir()
         return demo_command(settings, folder, tr)

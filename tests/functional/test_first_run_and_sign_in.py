@@ -149,18 +149,43 @@ async def test_signing_out_and_in_as_someone_else_leaves_nothing_typed_behind(
         assert app.signed_in_person.id == "chen"
 
 
-async def test_a_damaged_record_file_ends_the_app_with_one_sentence(
+async def test_a_damaged_record_file_is_one_sentence_at_sign_in_and_others_go_on(
     context: TrainerContext,
 ) -> None:
     organisation_with_learner(context)
     damaged = context.store.people_dir / "li-na.json"
-    damaged.write_bytes(b'{"lessons_done": {"1": ')
+    damaged.write_bytes(b"[1, 2]")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "li-na", PASSWORD)
+        assert isinstance(app.screen, SignInScreen)
+        text = screen_text(app)
+        assert f"The data file {damaged} is damaged" in text
+        assert "trainer doctor --restore" in text
+        assert app.user is None
+        # the trainer is not locked out by a learner's damaged file
+        search = app.screen.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+        await sign_in(app, pilot, "chen", PASSWORD)
+        assert isinstance(app.screen, HomeScreen)
+    assert damaged.read_bytes() == b"[1, 2]"
+
+
+async def test_a_record_file_damaged_during_a_session_ends_the_app_with_one_sentence(
+    context: TrainerContext,
+) -> None:
+    organisation_with_learner(context)
+    damaged = context.store.people_dir / "li-na.json"
     app = make_app(context)
     with pytest.raises(ExplainedError) as caught:
         async with app.run_test(size=SIZE) as pilot:
             await sign_in(app, pilot, "li-na", PASSWORD)
+            assert isinstance(app.screen, HomeScreen)
+            damaged.write_bytes(b'{"lessons_done": {"1": ')
+            await pilot.press("enter")  # open the track: its progress is read now
+            await pilot.pause()
     assert str(caught.value).startswith(f"The data file {damaged} is damaged")
-    assert "the last good version is" in str(caught.value)
     assert app.return_code == 1
     assert damaged.read_bytes() == b'{"lessons_done": {"1": '
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -97,12 +98,27 @@ def test_stale_temporaries_are_removed_at_start(data_dir: Path) -> None:
     stale.write_text("{half", encoding="utf-8")
     live = people / ".p2.json.a1b2.tmp"
     live.write_text("{half", encoding="utf-8")
+    for written_under_lock in ("p1.json", "p2.json"):
+        (people / f".{written_under_lock}.lock").touch()
     with file_lock(people / "p2.json"):  # a writer is busy with p2: its temporary stays
         removed = remove_stale_temporaries(data_dir)
     assert removed == [stale]
     assert not stale.exists() and live.exists()
     DataStore(data_dir)
     assert not live.exists()
+
+
+def test_a_young_temporary_of_an_unlocked_write_is_left_alone(data_dir: Path) -> None:
+    """A certificate PDF or a bank being saved in another process has no lock to hold: a
+    start-up in between must not delete its temporary before the writer renames it."""
+    certificates = data_dir / "certificates"
+    certificates.mkdir()
+    in_progress = certificates / ".cert-abc.pdf.k2j3.tmp"
+    in_progress.write_bytes(b"%PDF-1.4 half")
+    assert remove_stale_temporaries(data_dir) == []
+    assert in_progress.exists()
+    later = time.time() + 2 * 3600
+    assert remove_stale_temporaries(data_dir, now=later) == [in_progress]
 
 
 def test_atomic_write_leaves_no_temporary(tmp_path: Path) -> None:

@@ -1,8 +1,13 @@
 """People, passwords and signing in.
 
 Passwords are stored as salted scrypt hashes (`scrypt$n$r$p$salt$hash`, base64 parts), so the
-cost can be raised later without breaking stored hashes. Five wrong passwords in a row lock
-the person for five minutes; the count and the lock are stored, so restarting changes nothing.
+cost can be raised without breaking stored hashes: a hash made at a lower cost is replaced at
+its owner's next sign-in. Five wrong passwords in a row lock the person for five minutes; the
+count and the lock are stored, so restarting changes nothing.
+
+An id is never handed out twice: a removed person is archived in the roster (`RemovedPerson`),
+and an id whose record file exists stays taken, so a newcomer never inherits someone's
+attempts, transcripts or certificate.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import hmac
 import math
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,13 +27,36 @@ from trainer.errors import TrainerError
 from trainer.roles import ROLES, Role
 from trainer.services.access import require_role
 from trainer.services.directory import Directory
-from trainer.storage.records import AuditEvent, Organisation, Person, new_id, now
-from trainer.storage.repositories import PERSON_ID, DataStore
+from trainer.storage.records import (
+    AuditEvent,
+    Organisation,
+    Person,
+    RemovedPerson,
+    new_id,
+    now,
+)
+from trainer.storage.repositories import PERSON_ID, RETIRED_TABLE, Batch, DataStore
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# OWASP's current advice for scrypt is N=2^17 with r=8, p=1 (about 0.5 s and 128 MB here).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+MAX_SCRYPT_N = 2**20  # a stored hash asking for more is refused, not computed
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = dt.timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
+MAX_NAME_LENGTH = 80
+MAX_ORGANISATION_LENGTH = 120
+# Names the audit log uses for actors who are not people: an id like these would make it
+# ambiguous who did what.
+RESERVED_IDS = frozenset({"cli", "operator", "setup", "system"})
+# Bidirectional overrides and isolates reorder what follows them on screen (a name could
+# display as someone else's); zero-width characters make two names look the same.
+_INVISIBLE = {chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))} | {
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+}
 
 
 class AccountError(TrainerError):
@@ -36,11 +65,17 @@ class AccountError(TrainerError):
     area = "accounts"
 
 
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
+    # scrypt needs 128·r·n bytes; hashlib's default ceiling (32 MB) is below N=2^17
+    memory = 128 * r * (n + p) + 1024 * 1024
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=length, maxmem=memory
+    )
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, 32)
     encode = base64.b64encode
     return (
         f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
@@ -50,18 +85,26 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt" or not 1 < int(n) <= MAX_SCRYPT_N or not 0 < int(r) * int(p) <= 64:
+            return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-        )
-    except ValueError:
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p), len(expected))
+    except (ValueError, MemoryError):
         return False
-    return scheme == "scrypt" and hmac.compare_digest(actual, expected)
+    return hmac.compare_digest(actual, expected)
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when the hash was made at a lower cost than today's."""
+    parts = stored.split("$")
+    try:
+        return parts[0] != "scrypt" or (int(parts[1]), int(parts[2]), int(parts[3])) != (
+            SCRYPT_N,
+            SCRYPT_R,
+            SCRYPT_P,
+        )
+    except (IndexError, ValueError):
+        return True
 
 
 def check_password_rules(password: str) -> None:
@@ -71,6 +114,32 @@ def check_password_rules(password: str) -> None:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:30]
+
+
+def clean_name(name: str, limit: int = MAX_NAME_LENGTH) -> str:
+    """A name as people typed it, without what no name contains: control characters (an
+    escape sequence would recolour the terminal of whoever lists people), direction
+    overrides and zero-width characters; runs of white space become one space."""
+    visible = "".join(
+        " " if char.isspace() else char
+        for char in name
+        if char not in _INVISIBLE and (char.isspace() or unicodedata.category(char) != "Cc")
+    )
+    cleaned = " ".join(visible.split())
+    if not cleaned:
+        raise AccountError("name_empty")
+    if len(cleaned) > limit:
+        raise AccountError("name_long", limit=limit, length=len(cleaned))
+    return cleaned
+
+
+def check_person_id(person_id: str) -> None:
+    if not PERSON_ID.match(person_id):
+        raise AccountError("bad_id", person=person_id.encode("unicode_escape").decode("ascii"))
+    if person_id in RESERVED_IDS:
+        raise AccountError(
+            "reserved_id", person=person_id, reserved=", ".join(sorted(RESERVED_IDS))
+        )
 
 
 @dataclass
@@ -92,11 +161,21 @@ class Accounts:
         """First start: name the organisation and create the first trainer."""
         if not self.needs_setup():
             raise AccountError("already_set_up")
-        if not organisation.strip():
-            raise AccountError("organisation_empty")
-        self.store.roster.put(Organisation(name=organisation.strip()))
+        try:
+            organisation = clean_name(organisation, MAX_ORGANISATION_LENGTH)
+        except AccountError as error:
+            raise AccountError(
+                "organisation_empty" if error.key == "name_empty" else "organisation_long",
+                limit=MAX_ORGANISATION_LENGTH,
+            ) from None
         return self._create(
-            name, ["trainer", "mentor", "learner"], password, [], person_id, actor="setup"
+            name,
+            ["trainer", "mentor", "learner"],
+            password,
+            [],
+            person_id,
+            actor="setup",
+            organisation=organisation,
         )
 
     def people(self) -> list[Person]:
@@ -130,42 +209,48 @@ class Accounts:
         tracks: Sequence[str],
         person_id: str | None,
         actor: str,
+        organisation: str | None = None,
     ) -> Person:
-        name = name.strip()
-        if not name:
-            raise AccountError("name_empty")
+        """Check everything, hash the password (slow, so outside the lock), then take the id
+        and write the person, their audit event and (on first start) the organisation in one
+        write under the roster's lock: two sessions adding at once get two ids, and two first
+        starts at once make one organisation."""
+        name = clean_name(name)
         if not roles:
             raise AccountError("no_roles")
         unknown = [role for role in roles if role not in ROLES]
         if unknown:
             raise AccountError("bad_roles", roles=", ".join(unknown) or "-", known=", ".join(ROLES))
         check_password_rules(password)
-        person_id = person_id or self._free_id(name)
-        if not PERSON_ID.match(person_id):
-            raise AccountError("bad_id", person=person_id)
-        if self.store.person(person_id) is not None:
-            raise AccountError("id_taken", person=person_id)
-        person = Person(
-            id=person_id,
-            name=name,
-            roles=list(dict.fromkeys(roles)),
-            tracks=list(dict.fromkeys(tracks)),
-            password_hash=hash_password(password),
-        )
-        self.store.roster.insert(person)
-        self._audit(actor, "person.add", person_id, ",".join(person.roles))
+        if person_id is not None:
+            check_person_id(person_id)
+        digest = hash_password(password)
+        with self.store.roster.batch() as roster:
+            if organisation is not None:
+                if roster.rows(Person.table):
+                    raise AccountError("already_set_up")
+                roster.put(Organisation(name=organisation))
+            taken = self._taken_ids(roster)
+            if person_id is None:
+                person_id = _free_id(name, taken)
+            elif person_id in taken:
+                raise AccountError("id_taken", person=person_id)
+            person = Person(
+                id=person_id,
+                name=name,
+                roles=list(dict.fromkeys(roles)),
+                tracks=list(dict.fromkeys(tracks)),
+                password_hash=digest,
+            )
+            roster.insert(person)
+            roster.insert(_event(actor, "person.add", person_id, ",".join(person.roles)))
         return person
 
-    def _free_id(self, name: str) -> str:
-        taken = {person.id for person in self.store.people()}
-        base = _slug(name)
-        if base and base not in taken:
-            return base
-        base = base or "u"
-        number = 1
-        while f"{base}{number}" in taken:
-            number += 1
-        return f"{base}{number}"
+    def _taken_ids(self, roster: Batch) -> set[str]:
+        """Everyone's id, present or removed, every id with a record file, and the reserved."""
+        rows = roster.rows(Person.table) + roster.rows(RETIRED_TABLE)
+        files = {path.stem for path in self.store.people_dir.glob("*.json")}
+        return {str(row.get("id")) for row in rows} | files | RESERVED_IDS
 
     def sign_in(self, person_id: str, password: str, at: dt.datetime | None = None) -> Person:
         """The person, when the password is right and they are not locked out."""
@@ -177,13 +262,21 @@ class Accounts:
             minutes = max(1, math.ceil((person.locked_until - moment).total_seconds() / 60))
             raise AccountError("locked", minutes=minutes)
         if verify_password(password, person.password_hash):
-            updated = self.store.roster.update(
-                Person,
-                person_id,
-                lambda p: p.model_copy(
-                    update={"failed_sign_ins": 0, "locked_until": None, "last_sign_in": moment}
-                ),
-            )
+            changes: dict[str, object] = {
+                "failed_sign_ins": 0,
+                "locked_until": None,
+                "last_sign_in": moment,
+            }
+            verified = person.password_hash
+            rehashed = hash_password(password) if needs_rehash(verified) else None
+
+            def signed_in(p: Person) -> Person:
+                # a password changed meanwhile by someone else is not overwritten
+                if rehashed and p.password_hash == verified:
+                    return p.model_copy(update={**changes, "password_hash": rehashed})
+                return p.model_copy(update=changes)
+
+            updated = self.store.roster.update(Person, person_id, signed_in)
             return updated or person
         updated = self.store.roster.update(Person, person_id, lambda p: _count_failure(p, moment))
         if (
@@ -207,9 +300,7 @@ class Accounts:
         """Change someone's name, roles and assigned tracks (a trainer's job)."""
         if actor is not None:
             require_role(actor, "trainer")
-        name = name.strip()
-        if not name:
-            raise AccountError("name_empty")
+        name = clean_name(name)
         if not roles:
             raise AccountError("no_roles")
         if any(role not in ROLES for role in roles):
@@ -268,22 +359,42 @@ class Accounts:
         self._audit(_actor_id(actor), "person.unlock", person_id)
 
     def remove_person(self, actor: Person | None, person_id: str) -> None:
-        """Remove someone from the roster. Their record file stays, for the audit trail."""
+        """Take someone off the roster: they can no longer sign in or be listed. They are
+        archived, not deleted, so their id is never reused, and their record file stays."""
         if actor is not None:
             require_role(actor, "trainer")
             if actor.id == person_id:
                 raise AccountError("cannot_remove_self")
-        person = self.person(person_id)
-        trainers = [p for p in self.store.people() if p.has_role("trainer")]
-        if person.has_role("trainer") and len(trainers) == 1:
-            raise AccountError("last_trainer")
-        self.store.roster.delete(Person, person_id)
-        self._audit(_actor_id(actor), "person.remove", person_id)
+        with self.store.roster.batch() as roster:
+            person = roster.get(Person, person_id)
+            if person is None:
+                raise AccountError("unknown_person", person=person_id)
+            trainers = [row for row in roster.rows(Person.table) if "trainer" in row["roles"]]
+            if person.has_role("trainer") and len(trainers) == 1:
+                raise AccountError("last_trainer")
+            roster.remove(Person.table, person_id)
+            roster.insert(RemovedPerson(id=person_id, person=person, removed_by=_actor_id(actor)))
+            roster.insert(_event(_actor_id(actor), "person.remove", person_id))
 
     def _audit(self, actor: str, action: str, subject: str, detail: str = "") -> None:
-        self.store.roster.insert(
-            AuditEvent(id=new_id("evt"), actor=actor, action=action, subject=subject, detail=detail)
-        )
+        self.store.roster.insert(_event(actor, action, subject, detail))
+
+
+def _event(actor: str, action: str, subject: str, detail: str = "") -> AuditEvent:
+    return AuditEvent(id=new_id("evt"), actor=actor, action=action, subject=subject, detail=detail)
+
+
+def _free_id(name: str, taken: set[str]) -> str:
+    """An id made from the name (`emily-carter`), numbered when taken (`emily-carter1`);
+    names with no Latin letters get `u1`, `u2`, ... The numbers go on past removed people."""
+    base = _slug(name)
+    if base and base not in taken:
+        return base
+    base = base or "u"
+    number = 1
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
 
 
 def _actor_id(actor: Person | None) -> str:

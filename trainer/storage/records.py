@@ -66,6 +66,17 @@ class Person(Record):
         return role in self.roles
 
 
+class RemovedPerson(Record):
+    """Someone removed from the roster, kept whole: their id is never handed out again (a
+    newcomer under it would inherit their attempts, transcripts and certificate), and the
+    records in their file still say whose they were."""
+
+    table: ClassVar[str] = "removed_people"
+    person: Person
+    removed_at: dt.datetime = Field(default_factory=now)
+    removed_by: str
+
+
 class AuditEvent(Record):
     """Who changed what in the roster, and when."""
 

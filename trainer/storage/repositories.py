@@ -8,12 +8,15 @@ Every operation takes the file's lock, opens a fresh `TinyDB` inside it and clos
 letting go: a long-lived `TinyDB` caches its next document id per table and loses records
 when another process writes in between. Writes go through `AtomicJSONStorage`.
 
-The interface is deliberately narrow (insert, put, get, all, delete, update by record id), so
-another store (PostgreSQL) can stand behind it later without touching the services.
+The interface is deliberately narrow (insert, put, get, all, delete, update by record id, and
+`batch` for an operation that must read and write several records as one), so another store
+(PostgreSQL) can stand behind it later without touching the services.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +27,9 @@ from tinydb import TinyDB, where
 from tinydb.storages import Storage
 
 from trainer.storage.files import (
+    CorruptDataError,
     InvalidRecordError,
+    StorageError,
     atomic_write_json,
     locked,
     read_json,
@@ -38,18 +43,37 @@ if TYPE_CHECKING:
 
 RecordT = TypeVar("RecordT", bound="Record")
 
-PERSON_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
+PERSON_ID = re.compile(r"^[a-z0-9_-]{1,40}\Z")  # \Z: `$` would let a final newline through
+
+
+class DuplicateRecordError(ValueError):
+    """An insert found its id already taken in the table (or in a table that reserves it)."""
+
+    def __init__(self, table: str, record_id: str) -> None:
+        super().__init__(f"{table} already holds {record_id}")
+        self.table = table
+        self.record_id = record_id
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage that reads strictly and writes atomically (see `files`)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, when_missing: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
+        self.when_missing = when_missing
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         data = read_json(self.path)
-        return data if data else None
+        if data is None:
+            if self.when_missing is not None:
+                self.when_missing()  # raises when the file should have been there
+            return None  # never written: a new person, a new organisation
+        problem = _layout_problem(data)
+        if problem:
+            # `null`, `{}` or a list is not an empty organisation: taking it for one would
+            # let the next write replace the last good backup with nothing
+            raise CorruptDataError(self.path, problem)
+        return data  # type: ignore[no-any-return]
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write_json(self.path, data)
@@ -58,24 +82,60 @@ class AtomicJSONStorage(Storage):
         pass
 
 
+RETIRED_TABLE = "removed_people"
+
+
+def _keep_private(folder: Path) -> None:
+    """The data folder holds password hashes and people's records: owner only (0700).
+    A folder someone else owns is left as it is (chmod would fail), not refused."""
+    with contextlib.suppress(OSError):
+        if folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
+
+
+def _layout_problem(data: Any) -> str:
+    """What is wrong with a parsed data file's layout (`{table: {doc_id: record}}`), or ''.
+    Written in the JSON's own terms: the sentence around it is translated."""
+    if not isinstance(data, dict):
+        return f"expected a JSON object of tables, found {type(data).__name__}"
+    if not data:
+        return "the file holds no tables ({})"
+    for table, documents in data.items():
+        if not isinstance(documents, dict):
+            return f'table "{table}" is not a JSON object'
+        for doc_id, record in documents.items():
+            if not isinstance(record, dict):
+                return f'"{table}"/{doc_id} is not a JSON object'
+    return ""
+
+
 class RecordFile:
     """One JSON file of records, grouped in tables by record type."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, when_missing: Callable[[], None] | None = None) -> None:
+        """`when_missing` is called when the file does not exist yet, and raises when that
+        means it was lost (the roster of a folder that holds people's records)."""
         self.path = path
+        self.when_missing = when_missing
+
+    def _storage(self) -> AtomicJSONStorage:
+        return AtomicJSONStorage(str(self.path), self.when_missing)
+
+    def _open(self) -> TinyDB:
+        return TinyDB(str(self.path), storage=AtomicJSONStorage, when_missing=self.when_missing)
 
     @contextmanager
     def _database(self, write: bool) -> Iterator[TinyDB]:
         if write:
             with locked(self.path):
-                database = TinyDB(str(self.path), storage=AtomicJSONStorage)
+                database = self._open()
                 try:
                     yield database
                 finally:
                     database.close()
         else:
             # Reads need no lock: a file is only ever replaced whole.
-            database = TinyDB(str(self.path), storage=AtomicJSONStorage)
+            database = self._open()
             try:
                 yield database
             finally:
@@ -84,13 +144,30 @@ class RecordFile:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def check(self) -> None:
+        """Raise the file's `StorageError` now, if it has one (damaged, lost, unreadable)."""
+        self._storage().read()
+
     def insert(self, record: Record) -> None:
         """Add a new record (its id must be new in its table)."""
         with self._database(write=True) as database:
             table = database.table(record.table)
             if table.contains(where("id") == record.id):
-                raise ValueError(f"{record.table} already holds {record.id}")
+                raise DuplicateRecordError(record.table, record.id)
             table.insert(record.to_json())
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Read the file once under its lock, let the caller check and change several records,
+        and write it once at the end: what was checked still holds when it is written (two
+        sessions cannot both take the last free id), and the changes land together or not at
+        all (an exception in the block writes nothing)."""
+        with locked(self.path):
+            data = self._storage().read() or {}
+            batch = Batch(self, data)
+            yield batch
+            if batch.changed:
+                atomic_write_json(self.path, data)
 
     def put(self, record: Record) -> None:
         """Add the record, or replace the one with the same id."""
@@ -145,15 +222,78 @@ class RecordFile:
             return bool(database.table(model.table).remove(where("id") == record_id))
 
 
+class Batch:
+    """One record file's tables in memory, for `RecordFile.batch`. Same layout as TinyDB's:
+    `{table: {document id: record}}`, document ids counting up from 1."""
+
+    def __init__(self, file: RecordFile, data: dict[str, dict[str, Any]]) -> None:
+        self._file = file
+        self._data = data
+        self.changed = False
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._data.get(table, {}).values()]
+
+    def _document_id(self, table: str, record_id: str) -> str | None:
+        for document_id, row in self._data.get(table, {}).items():
+            if row.get("id") == record_id:
+                return document_id
+        return None
+
+    def contains(self, table: str, record_id: str) -> bool:
+        return self._document_id(table, record_id) is not None
+
+    def get(self, model: type[RecordT], record_id: str) -> RecordT | None:
+        document_id = self._document_id(model.table, record_id)
+        if document_id is None:
+            return None
+        return self._file._validated(model, self._data[model.table][document_id])
+
+    def insert(self, record: Record) -> None:
+        if self.contains(record.table, record.id):
+            raise DuplicateRecordError(record.table, record.id)
+        documents = self._data.setdefault(record.table, {})
+        next_id = max((int(key) for key in documents if key.isdigit()), default=0) + 1
+        documents[str(next_id)] = record.to_json()
+        self.changed = True
+
+    def put(self, record: Record) -> None:
+        document_id = self._document_id(record.table, record.id)
+        if document_id is None:
+            self.insert(record)
+        else:
+            self._data[record.table][document_id] = record.to_json()
+            self.changed = True
+
+    def remove(self, table: str, record_id: str) -> dict[str, Any] | None:
+        document_id = self._document_id(table, record_id)
+        if document_id is None:
+            return None
+        self.changed = True
+        return dict(self._data[table].pop(document_id))
+
+
 class DataStore:
     """The data folder: a roster and one record file per person."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.people_dir = root / "people"
-        self.people_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.people_dir.mkdir(mode=0o700, exist_ok=True)
+        except OSError as error:
+            raise StorageError("unwritable", root, detail=error.strerror or str(error)) from None
+        _keep_private(root)
         self.removed_temporaries = remove_stale_temporaries(root)
-        self.roster = RecordFile(root / "roster.json")
+        self.roster = RecordFile(root / "roster.json", when_missing=self._roster_not_lost)
+
+    def _roster_not_lost(self) -> None:
+        """A folder with people's records but no roster lost its roster (the backup case is
+        `MissingDataError`): starting an empty organisation there would hand those records
+        to whoever is added next under the same ids."""
+        if any(self.people_dir.glob("*.json")):
+            raise StorageError("roster_missing", self.roster.path, folder=str(self.people_dir))
 
     def person_file(self, person_id: str) -> RecordFile:
         if not PERSON_ID.match(person_id):
@@ -161,6 +301,10 @@ class DataStore:
         return RecordFile(self.people_dir / f"{person_id}.json")
 
     # The roster, by name, for the services' convenience.
+
+    def retired_ids(self) -> set[str]:
+        """Ids that belonged to someone removed: never handed out again."""
+        return {str(row.get("id")) for row in self.roster.rows(RETIRED_TABLE)}
 
     def organisation(self) -> Organisation | None:
         from trainer.storage.records import Organisation

@@ -89,9 +89,14 @@ class SignInScreen(TrainerScreen):
             error.update(self.t("signin.pick_someone"))
             return
         person_id = listing.get_option_at_index(listing.highlighted).id or ""
+        from trainer.storage.files import StorageError
+
         try:
             person = self.context.accounts.sign_in(person_id, password.value)
-        except AccountError as problem:
+            # a damaged record file is this person's alone: say so here, where everyone
+            # else can still sign in, rather than close the app from their home screen
+            self.context.store.person_file(person_id).check()
+        except (AccountError, StorageError) as problem:
             password.value = ""
             error.update(self.t(problem.catalog_key, **problem.values))
             return
