@@ -485,3 +485,18 @@ def test_doctor_without_a_good_backup_restores_nothing(
     assert "没有可用于恢复的备份" in captured.out
     assert "没有哪个损坏的文件有完好的备份" in captured.err
     assert (data_dir / "roster.json").read_text(encoding="utf-8") == "[1]"
+
+
+def test_a_record_that_would_not_read_back_is_never_written(
+    context: TrainerContext, organisation: Accounts
+) -> None:
+    """`model_copy` does not validate: a change that breaks a record is stopped at the write,
+    before it can break every later reading of the roster."""
+    roster = context.store.roster
+    before = roster.path.read_bytes()
+    with pytest.raises(StorageError) as caught:
+        roster.update(Person, "chen", lambda person: person.model_copy(update={"roles": []}))
+    assert caught.value.key == "invalid_record"
+    assert "people[chen]" in caught.value.values["record"]
+    assert roster.path.read_bytes() == before
+    assert organisation.person("chen").roles == ["trainer", "mentor", "learner"]

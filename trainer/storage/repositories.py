@@ -154,7 +154,7 @@ class RecordFile:
             table = database.table(record.table)
             if table.contains(where("id") == record.id):
                 raise DuplicateRecordError(record.table, record.id)
-            table.insert(record.to_json())
+            table.insert(self._writable(record))
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -172,7 +172,7 @@ class RecordFile:
     def put(self, record: Record) -> None:
         """Add the record, or replace the one with the same id."""
         with self._database(write=True) as database:
-            database.table(record.table).upsert(record.to_json(), where("id") == record.id)
+            database.table(record.table).upsert(self._writable(record), where("id") == record.id)
 
     def update(
         self, model: type[RecordT], record_id: str, change: Callable[[RecordT], RecordT]
@@ -184,7 +184,7 @@ class RecordFile:
             if found is None:
                 return None
             changed = change(self._validated(model, found))
-            table.update(changed.to_json(), where("id") == record_id)
+            table.update(self._writable(changed), where("id") == record_id)
             return changed
 
     def get(self, model: type[RecordT], record_id: str) -> RecordT | None:
@@ -204,6 +204,14 @@ class RecordFile:
         """Several tables' records as stored, from one reading of the file."""
         with self._database(write=False) as database:
             return {name: [dict(row) for row in database.table(name).all()] for name in names}
+
+    def _writable(self, record: Record) -> dict[str, Any]:
+        """The record as it will be stored, refused unless it reads back: `model_copy`
+        does not validate, and a record written that cannot be read would break every
+        later reading of the file."""
+        row = record.to_json()
+        self._validated(type(record), row)
+        return row
 
     def _validated(self, model: type[RecordT], row: Any) -> RecordT:
         from pydantic import ValidationError
@@ -254,7 +262,7 @@ class Batch:
             raise DuplicateRecordError(record.table, record.id)
         documents = self._data.setdefault(record.table, {})
         next_id = max((int(key) for key in documents if key.isdigit()), default=0) + 1
-        documents[str(next_id)] = record.to_json()
+        documents[str(next_id)] = self._file._writable(record)
         self.changed = True
 
     def put(self, record: Record) -> None:
@@ -262,7 +270,7 @@ class Batch:
         if document_id is None:
             self.insert(record)
         else:
-            self._data[record.table][document_id] = record.to_json()
+            self._data[record.table][document_id] = self._file._writable(record)
             self.changed = True
 
     def remove(self, table: str, record_id: str) -> dict[str, Any] | None:
