@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import logging
+import os
 import shlex
 import sys
 import urllib.parse
@@ -22,6 +23,7 @@ from typing import Any
 from aiohttp import web
 from textual_serve.server import Server
 
+from trainer.cli import CommandError
 from trainer.i18n import Translator
 from trainer.services.context import open_context
 from trainer.settings import Settings, web_origin
@@ -174,12 +176,17 @@ def serve_command(settings: Settings, host: str, port: int, tr: Translator) -> i
     sys.stdout.flush()
     # `exec`: the shell textual-serve starts each session with becomes the app, one process
     # a session rather than two
-    GuardedServer(
+    server = GuardedServer(
         "exec " + shlex.join(command),
         host=host,
         port=port,
         allowed_origins=settings.serve_allowed_origins,
         max_sessions=settings.serve_max_sessions,
         tr=tr,
-    ).serve()
+    )
+    try:
+        server.serve()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise CommandError(tr("serve.cannot_listen", host=host, port=port, reason=reason)) from None
     return 0

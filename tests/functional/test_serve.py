@@ -218,6 +218,22 @@ async def test_the_session_beyond_the_limit_is_refused(demo_server: Served) -> N
         assert response.status == 200  # places free again
 
 
+def test_a_port_in_use_is_one_sentence(demo_server: Served, tmp_path: Path) -> None:
+    taken = str(demo_server.port)
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer", "--data", str(tmp_path), "serve", "--port", taken],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "TRAINER_LANGUAGE": "en", "TRAINER_CONFIG": str(tmp_path / "none")},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"trainer serve cannot listen on 127.0.0.1 port {demo_server.port}: Address already in use."
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 # ---------------------------------------------------------------- in a browser
 
 # The page's script keeps its xterm.js terminal to itself; the test's copy of the script
