@@ -315,11 +315,14 @@ def test_a_browser_signs_in_and_reaches_the_home_screen(
 
     page.goto(f"{demo_server.url}/")
     wait_for_screen("text.includes('Who are you?')")
-    page.click("#terminal")
+    page.focus(".xterm-helper-textarea")  # keys to the terminal, no click on the app
     page.keyboard.type("zhao", delay=30)
     wait_for_screen("text.includes('(zhao-lei)') && !text.includes('(emily-carter)')")
-    page.keyboard.press("Enter")  # on to the password
-    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # on to the password: the terminal's cursor moves below its label
+    wait_for_screen(
+        "window.trainerTerminal.buffer.active.cursorY"
+        " > text.split('\\n').findIndex(line => line.includes('Password'))"
+    )
     page.keyboard.type(DEMO_PASSWORD, delay=30)
     wait_for_screen(f"text.includes('{'•' * len(DEMO_PASSWORD)}')")
     page.keyboard.press("Enter")
