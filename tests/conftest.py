@@ -9,7 +9,7 @@ import pytest
 
 from trainer.services import accounts
 from trainer.services.context import TrainerContext, open_context
-from trainer.settings import Settings
+from trainer.settings import ENV_PREFIX, SETTING_NAMES, Settings
 
 DATA = Path(__file__).parent / "data"
 GOOD_ROOT = DATA / "good"
@@ -23,8 +23,8 @@ def _isolated_settings(
     """No test reads the developer's own settings file or TRAINER_* variables."""
     config = tmp_path_factory.mktemp("config") / "config.toml"
     monkeypatch.setenv("TRAINER_CONFIG", str(config))
-    for name in ("TRAINER_LANGUAGE", "TRAINER_DATA_DIR", "TRAINER_CONTENT_ROOTS", "TRAINER_THEME"):
-        monkeypatch.delenv(name, raising=False)
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(f"{ENV_PREFIX}{name.upper()}", raising=False)
     yield
 
 

@@ -24,7 +24,6 @@ import argparse
 import getpass
 import json
 import os
-import shlex
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -73,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start on the demo organisation (built on first use) / 使用演示机构",
     )
+    # set by `trainer serve` for each browser session: no first-run setup in a browser
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     exam = commands.add_parser("exam", help="theory exams / 理论考试")
@@ -169,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default: loopback only)"
     )
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--allow-origin",
+        dest="allow_origins",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="the reverse proxy's address, e.g. https://training.example.com; repeatable"
+        " / 反向代理的地址，可重复",
+    )
+    serve.add_argument(
+        "--max-sessions", type=int, help="browser sessions at once (default 20) / 同时会话数上限"
+    )
 
     validate = commands.add_parser("validate", help="check content files / 校验内容文件")
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
@@ -211,7 +224,11 @@ def _settings(arguments: argparse.Namespace, tr: Translator) -> Settings:
         data = locations.default_demo_dir()
     try:
         return load_settings(
-            language=arguments.lang, data_dir=data, content_roots=arguments.content
+            language=arguments.lang,
+            data_dir=data,
+            content_roots=arguments.content,
+            serve_max_sessions=getattr(arguments, "max_sessions", None),
+            serve_allowed_origins=getattr(arguments, "allow_origins", None),
         )
     except SettingsError as error:
         what = tr(error.catalog_key, **error.values)
@@ -315,10 +332,12 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "stats":
         return stats_command(settings, arguments.bank, arguments.json, tr)
     if arguments.command == "serve":
+        from trainer.cli_serve import serve_command
+
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
         return user_command(open_context(settings), arguments, tr)
-    return run_app(settings, demo=arguments.demo, tr=tr)
+    return run_app(settings, demo=arguments.demo, served=arguments.served, tr=tr)
 
 
 def _certificate_dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
@@ -381,7 +400,7 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
     return 0
 
 
-def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
+def run_app(settings: Settings, demo: bool, served: bool, tr: Translator) -> int:
     context = open_context(settings)
     context.directory.people()  # a damaged roster is reported here, before the screen takes over
     notice = None
@@ -393,29 +412,7 @@ def run_app(settings: Settings, demo: bool, tr: Translator) -> int:
         notice = tr("cli.demo_sign_in", password=locations.DEMO_PASSWORD)
     from trainer.ui.app import make_app
 
-    make_app(context, notice=notice).run()
-    return 0
-
-
-def serve_command(settings: Settings, host: str, port: int, tr: Translator) -> int:
-    """Serve the app with textual-serve: each browser tab runs `trainer` on this host, on the
-    same data folder, so a team shares one place; people still sign in one by one."""
-    from textual_serve.server import Server
-
-    open_context(settings).store.people()  # report a damaged roster now, not in each tab
-    command = [
-        sys.executable,
-        "-m",
-        "trainer",
-        "--data",
-        str(settings.data_dir),
-        "--lang",
-        settings.language,
-    ]
-    for root in settings.content_roots:
-        command += ["--content", str(root)]
-    print(tr("cli.serving", url=f"http://{host}:{port}", data=settings.data_dir), flush=True)
-    Server(shlex.join(command), host=host, port=port, title="trainer").serve()
+    make_app(context, notice=notice, served=served).run()
     return 0
 
 

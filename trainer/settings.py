@@ -8,7 +8,7 @@ command-line options, in rising order of precedence.
 
 `TRAINER_CONFIG` names another settings file (tests use it to stay out of the home folder).
 
-Five plain fields are checked here by hand rather than by a pydantic model: settings are read
+Seven plain fields are checked here by hand rather than by a pydantic model: settings are read
 before the first screen, and pydantic's model machinery was a fifth of the time to it
 (bench/startup.py). Each refusal names the setting and says what it should be, in a catalog
 sentence (`settings.*`), so it reads in either language.
@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -69,6 +70,12 @@ class Settings:
     """Textual theme of the app."""
     bundled_content: bool = True
     """Whether the bundled content root comes first; off for a company that ships its own."""
+    serve_max_sessions: int = 20
+    """`trainer serve`: browser sessions at once, each one app process; the next is refused."""
+    serve_allowed_origins: list[str] = field(default_factory=list)
+    """`trainer serve`: web origins besides the server's own whose pages may open a session,
+    such as the TLS reverse proxy's `https://training.example.com`. The first is also the
+    address the served page tells the browser to connect to."""
 
     @property
     def own_content_root(self) -> Path:
@@ -137,6 +144,10 @@ def _checked(name: str, raw: Any, source: str) -> Any:
         ):
             raise SettingsError("folders", name, source)
         return [Path(item) for item in raw]
+    if name == "serve_max_sessions":
+        return _count(raw, name, source)
+    if name == "serve_allowed_origins":
+        return _origins(raw, name, source)
     # bundled_content, the one switch
     if isinstance(raw, bool):
         return raw
@@ -145,6 +156,54 @@ def _checked(name: str, raw: Any, source: str) -> Any:
         if word in _TRUE_WORDS or word in _FALSE_WORDS:
             return word in _TRUE_WORDS
     raise SettingsError("switch", name, source)
+
+
+def _count(raw: Any, name: str, source: str) -> int:
+    if source == "environment" and isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise SettingsError("count", name, source)
+    return raw
+
+
+def _origins(raw: Any, name: str, source: str) -> list[str]:
+    if source == "environment":
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise SettingsError("origins", name, source) from None
+    if not isinstance(raw, list | tuple):
+        raise SettingsError("origins", name, source)
+    origins = [web_origin(item) if isinstance(item, str) else None for item in raw]
+    if None in origins:
+        raise SettingsError("origins", name, source)
+    return [origin for origin in origins if origin is not None]
+
+
+def web_origin(text: str) -> str | None:
+    """`text` as a browser writes it in an `Origin` header (`https://host` or
+    `http://host:port`: lower case, no default port, no path), or None when it is not the
+    address of a web site."""
+    try:
+        parts = urllib.parse.urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        return None
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    default_port = 80 if parts.scheme == "http" else 443
+    shown_port = f":{port}" if port is not None and port != default_port else ""
+    return f"{parts.scheme}://{host}{shown_port}"
 
 
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})

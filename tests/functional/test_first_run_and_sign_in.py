@@ -20,7 +20,7 @@ from trainer.cli import main
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings
 from trainer.ui.app import ExplainedError, make_app
-from trainer.ui.screens import HomeScreen, SetupScreen, SignInScreen
+from trainer.ui.screens import HomeScreen, NoOrganisationScreen, SetupScreen, SignInScreen
 
 
 async def test_first_run_wizard_creates_the_organisation_and_the_first_trainer(
@@ -62,6 +62,25 @@ async def test_first_run_wizard_creates_the_organisation_and_the_first_trainer(
     fresh = open_context(Settings(data_dir=data_dir))
     assert fresh.accounts.organisation_name() == "Galaxy Mart"
     assert fresh.accounts.sign_in(fresh.accounts.people()[0].id, PASSWORD).has_role("trainer")
+
+
+async def test_a_served_app_never_offers_the_first_run_wizard(data_dir: Path) -> None:
+    # `trainer serve` starts each browser's app with --served: the first visitor must not
+    # become the organisation's trainer
+    context = open_context(Settings(data_dir=data_dir, language="en"))
+    app = make_app(context, served=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NoOrganisationScreen)
+        assert app.screen.query_one("#how-to-set-up").render() == (
+            "Nobody can sign in here yet: the organisation is created on the server, with "
+            "`trainer user add NAME --role trainer --organisation ORGANISATION`."
+        )
+        await pilot.press("escape", "enter", "tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NoOrganisationScreen)  # no way past it
+        assert not any(isinstance(screen, SetupScreen) for screen in app.screen_stack)
+    assert open_context(Settings(data_dir=data_dir)).directory.needs_setup()
 
 
 async def test_sign_in_search_wrong_then_right_password(context: TrainerContext) -> None:

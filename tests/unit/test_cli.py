@@ -205,6 +205,13 @@ def test_a_bad_environment_value_is_one_sentence(
         ("content_roots", '"/srv/a"', "content_roots must be a list of folder paths"),
         ("theme", '""', "theme must be a non-empty text"),
         ("bundled_content", '"maybe"', "bundled_content must be true or false"),
+        ("serve_max_sessions", "0", "serve_max_sessions must be a whole number, 1 or more"),
+        ("serve_max_sessions", "true", "serve_max_sessions must be a whole number, 1 or more"),
+        (
+            "serve_allowed_origins",
+            '["https://training.example.com/trainer"]',
+            "serve_allowed_origins must be a list of web addresses",
+        ),
         ("colour", '"blue"', "there is no setting called colour"),
     ],
 )

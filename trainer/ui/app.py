@@ -43,11 +43,20 @@ class TrainerApp(App[None]):
     ]
     COMMANDS = App.COMMANDS | {ScreenActions}
 
-    def __init__(self, context: TrainerContext, notice: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        context: TrainerContext,
+        notice: str | None = None,
+        served: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.context = context
         self.notice = notice
         """A sentence to show once the first screen is up (how to sign in to the demo)."""
+        self.served = served
+        """Run for a browser by `trainer serve`: whoever opens the page first must not become
+        the organisation's trainer, so the first-run setup is left to the host's terminal."""
         self.tr = Translator(context.settings.language)
         translate_bindings(self, self.tr)
         self.user: Person | None = None
@@ -65,9 +74,14 @@ class TrainerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.context.directory.needs_setup():
-            from trainer.ui.screens.setup import SetupScreen
+            if self.served:
+                from trainer.ui.screens.no_organisation import NoOrganisationScreen
 
-            self.push_screen(SetupScreen())
+                self.push_screen(NoOrganisationScreen())
+            else:
+                from trainer.ui.screens.setup import SetupScreen
+
+                self.push_screen(SetupScreen())
         if self.notice:
             self.notify(self.notice, timeout=20)
 
@@ -146,6 +160,8 @@ class TrainerApp(App[None]):
                 await screen.recompose()
 
 
-def make_app(context: TrainerContext, notice: str | None = None) -> TrainerApp:
+def make_app(
+    context: TrainerContext, notice: str | None = None, served: bool = False
+) -> TrainerApp:
     """The one app factory, used by `trainer` and by the tests."""
-    return TrainerApp(context, notice=notice)
+    return TrainerApp(context, notice=notice, served=served)

@@ -13,6 +13,7 @@ _MODULES = {
     "BankEditorScreen": "bank_editor",
     "StatsScreen": "stats",
     "MenteeScreen": "mentee",
+    "NoOrganisationScreen": "no_organisation",
     "CertificatesScreen": "certificates",
     "AssessmentScreen": "assessment",
     "ExamIntroScreen": "exam_intro",
@@ -43,6 +44,7 @@ __all__ = [
     "HomeScreen",
     "LessonScreen",
     "MenteeScreen",
+    "NoOrganisationScreen",
     "PeopleScreen",
     "ProblemsScreen",
     "RolePlayReplayScreen",
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from trainer.ui.screens.home import HomeScreen
     from trainer.ui.screens.lesson import LessonScreen
     from trainer.ui.screens.mentee import MenteeScreen
+    from trainer.ui.screens.no_organisation import NoOrganisationScreen
     from trainer.ui.screens.people import PeopleScreen
     from trainer.ui.screens.problems import ProblemsScreen
     from trainer.ui.screens.roleplay import RolePlayScreen
