@@ -107,6 +107,9 @@ class GuardedServer(Server):
         # and its scripts, not the loopback one this server listens on.
         public_url = allowed_origins[0] if allowed_origins else None
         super().__init__(command, host=host, port=port, title="trainer", public_url=public_url)
+        # Listening on every address (0.0.0.0, ::), the page cannot name one: it names the
+        # address the browser used (the origin check still decides who may connect).
+        self.public_url_from_request = public_url is None and host in ("0.0.0.0", "::", "")
         self.allowed_origins = own_origins(host, port) | frozenset(allowed_origins)
         self.max_sessions = max_sessions
         self.sessions = 0
@@ -140,6 +143,9 @@ class GuardedServer(Server):
                 ),
                 content_type="text/html",
             )
+        if self.public_url_from_request:
+            # set and used before the template's first await: no other request interleaves
+            self.public_url = f"{request.scheme}://{request.host}"
         return await super().handle_index(request)
 
 

@@ -375,6 +375,11 @@ async def test_served_on_a_network_with_no_organisation(tmp_path: Path) -> None:
         )
         assert "behind a TLS reverse proxy" in printed
         assert EN("serve.needs_organisation") in printed  # the host's hint
+        # listening everywhere, the page names the address the browser used, not 0.0.0.0
+        with urllib.request.urlopen(f"{served.url}/", timeout=5) as response:
+            page = response.read().decode("utf-8")
+        assert f"ws://127.0.0.1:{served.port}/ws" in page
+        assert "0.0.0.0" not in page
         # the browser is told how the host creates the organisation, never shown the wizard
         screen = await _screen_stream(served, until="Nobody can sign in here yet")
         assert "Nobody can sign in here yet" in screen
