@@ -3,6 +3,7 @@ error cases with their lines, mangled input that never raises, and the commands.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -324,3 +325,106 @@ def test_bank_yaml_written_in_batches_is_one_document() -> None:
     bank = {"id": "b", "title": "B", "categories": {"general": "General"}, "questions": questions}
     assert yaml.safe_load(bank_yaml(bank)) == bank
     assert bank_yaml(bank) == yaml.safe_dump(bank, allow_unicode=True, sort_keys=False, width=100)
+
+
+FORMULA_BANK = {
+    "id": "formulas",
+    "title": "Formulas",
+    "categories": {"general": "General"},
+    "questions": [
+        {
+            "id": "link",
+            "type": "single",
+            "category": "general",
+            "stem": {"zh": '=HYPERLINK("http://evil","click")', "en": "+1+1"},
+            "options": [
+                {"text": "@SUM(A1:A9)", "correct": True},
+                {"text": {"zh": "-2+3", "en": "'=already marked"}},
+            ],
+            "explanation": {"zh": "=1+1", "en": "@feedback"},
+            "tags": ["=tag"],
+        },
+        {
+            "id": "negative",
+            "type": "numerical",
+            "category": "general",
+            "stem": "-40 degrees in Fahrenheit?",
+            "answers": [{"value": -40, "tolerance": 0.5}, {"value": -39, "weight": 50}],
+        },
+        {
+            "id": "typed",
+            "type": "short_answer",
+            "category": "general",
+            "stem": "'tis the season: type -5",
+            "answers": [{"text": "-5"}, {"text": "=-5", "weight": 50}],
+        },
+        {
+            "id": "pairs",
+            "type": "matching",
+            "category": "general",
+            "stem": "Match",
+            "pairs": [
+                {"left": "=A1", "right": "+B2"},
+                {"left": "@C3", "right": "-D4"},
+                {"left": "E5", "right": "F6"},
+            ],
+        },
+    ],
+}
+
+
+def test_exports_write_no_cell_a_spreadsheet_evaluates_and_read_back_the_same() -> None:
+    import csv
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    bank = QuestionBank.model_validate(FORMULA_BANK)
+    rows = bank_rows(bank)
+
+    data = write_xlsx(rows)
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml  # text, not a formula
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    link = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert link["stem_zh"].value == '=HYPERLINK("http://evil","click")'
+    assert link["stem_zh"].data_type == "s" and link["stem_zh"].quotePrefix
+    assert link["stem_en"].data_type == "s" and link["stem_en"].quotePrefix
+    negative = {name: cell for name, cell in zip(header, sheet[3], strict=True)}
+    assert negative["answers"].value == "-40:0.5 | %50%-39:0"
+    assert not negative["answers"].quotePrefix  # numbers are not formulas
+
+    text = write_csv(rows).decode("utf-8")
+    lines = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert lines[0]["stem_zh"] == '\'=HYPERLINK("http://evil","click")'
+    assert lines[0]["stem_en"] == "'+1+1"
+    assert lines[0]["options_en"] == "'@SUM(A1:A9) | '=already marked"
+    assert lines[0]["options_zh"] == "'@SUM(A1:A9) | -2+3"
+    assert lines[0]["explanation_en"] == "'@feedback" and lines[0]["tags"] == "'=tag"
+    assert lines[1]["answers"] == "-40:0.5 | %50%-39:0"  # negative numbers untouched
+    assert lines[2]["stem_en"] == "'tis the season: type -5"  # no formula, no mark
+    assert lines[2]["answers"] == "'-5 | %50%=-5"  # more than numbers: marked
+    assert lines[3]["pairs_en"] == "'=A1 => +B2 | @C3 => -D4 | E5 => F6"
+    numbers = re.compile(r"[-+0-9.:%| ]*")
+    for line in lines:
+        for cell in line.values():
+            assert not cell.startswith(("=", "+", "-", "@")) or numbers.fullmatch(cell), cell
+
+    for result in (read_xlsx(data), read_csv(text)):
+        assert result.skipped == []
+        again = QuestionBank.model_validate(result.bank("formulas", "Formulas"))
+        assert comparable(again)["questions"] == comparable(bank)["questions"]
+
+
+def test_a_leading_apostrophe_in_a_csv_marks_text_only_before_a_formula() -> None:
+    text = (
+        "id,type,stem_en,answers\na,short_answer,'=SUM(1),'tis\nb,short_answer,''=twice,'-5 | -5\n"
+    )
+    result = read_csv(text)
+    assert result.skipped == []
+    assert [(q["stem"], [a["text"] for a in q["answers"]]) for q in result.questions] == [
+        ("=SUM(1)", ["'tis"]),
+        ("'=twice", ["'-5", "-5"]),
+    ]

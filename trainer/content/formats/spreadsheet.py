@@ -21,6 +21,14 @@ Columns (any order; only `type` and `stem_zh` or `stem_en` are required):
 | points | the question's weight on a paper |
 
 `trainer import --template FILE.xlsx` writes this header and one example row a type.
+
+Formulas: a spreadsheet evaluates a cell that starts with `=`, `+`, `-` or `@` (and some
+with a tab or carriage return), so a question text like `=HYPERLINK("http://…")` would
+become a live link in whoever opens the export (OWASP "CSV injection"). Exports never
+write such a cell: in .xlsx it is a text cell (and marked with Excel's quote prefix, so
+editing it keeps it text); in .csv it gets a leading apostrophe, which spreadsheets show as
+"this is text" and which the CSV reader takes off again. A cell of numbers only (`-5`,
+`-5:0.5 | %50%-4`, how numerical answers are written) is not a formula and is left as is.
 """
 
 from __future__ import annotations
@@ -54,6 +62,39 @@ COLUMNS = (
 )
 SEPARATOR = " | "
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%\s*")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_ANSWER_NUMBERS = rf"(?:%{_NUMBER}%)?{_NUMBER}(?::{_NUMBER})?"
+_NUMBERS_ONLY = re.compile(rf"{_ANSWER_NUMBERS}(?: \| {_ANSWER_NUMBERS})*")
+TEXT_MARK = "'"
+"""The leading apostrophe that makes a CSV cell text in a spreadsheet (OWASP's advice)."""
+
+
+def would_be_evaluated(cell: str) -> bool:
+    """Whether a spreadsheet would take `cell` (with any text marks before it) as a formula."""
+    bare = cell.lstrip(TEXT_MARK)
+    return bare.startswith(_FORMULA_START) and not _NUMBERS_ONLY.fullmatch(bare)
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet evaluates: a text mark before a would-be formula.
+
+    Text that already starts with marks before a formula (`'=x`) gets one more, so that
+    `csv_text` gives back exactly `text`."""
+    return TEXT_MARK + text if would_be_evaluated(text) else text
+
+
+def csv_text(cell: str) -> str:
+    """The text a CSV cell holds: one text mark taken off a would-be formula (`'=x` is `=x`).
+
+    This reads a CSV that trainer wrote back unchanged, and a CSV a person wrote the way a
+    spreadsheet would show it: an apostrophe before `=`, `+`, `-` or `@` marks text and is
+    not part of it, as when typed into a cell. Any other leading apostrophe (`'tis`, `'5`)
+    is the person's own and is kept."""
+    if cell.startswith(TEXT_MARK) and would_be_evaluated(cell):
+        return cell[len(TEXT_MARK) :]
+    return cell
+
 
 TEMPLATE_ROWS: list[dict[str, str]] = [
     {
@@ -215,7 +256,8 @@ def read_csv(text: str) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     rows = (
-        (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items()}) for row in reader
+        (reader.line_num, {(k or "").strip(): csv_text(v or "") for k, v in row.items()})
+        for row in reader
     )
     return read_rows(rows, header)
 
@@ -298,7 +340,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: csv_cell(text) for column, text in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -315,6 +357,10 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row.get(column, "") for column in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and would_be_evaluated(cell.value):
+                cell.data_type = "s"  # openpyxl made `=...` a formula; Excel would run it
+                cell.quotePrefix = True  # and keeps it text when someone edits the cell
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
