@@ -428,3 +428,149 @@ def test_a_leading_apostrophe_in_a_csv_marks_text_only_before_a_formula() -> Non
         ("=SUM(1)", ["'tis"]),
         ("'=twice", ["'-5", "-5"]),
     ]
+
+
+def _xlsx_with_sheet(sheet: str) -> bytes:
+    """The template workbook with its sheet's XML replaced by `sheet`."""
+    import io
+    import zipfile
+
+    from trainer.content.formats.spreadsheet import COLUMNS, TEMPLATE_ROWS
+
+    template = write_xlsx([{c: row.get(c, "") for c in COLUMNS} for row in TEMPLATE_ROWS])
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            name = info.filename
+            target.writestr(name, sheet if name.endswith("sheet1.xml") else source.read(name))
+    return out.getvalue()
+
+
+def _entity_bomb_xlsx() -> bytes:
+    import io
+    import zipfile
+
+    from trainer.content.formats.spreadsheet import COLUMNS, TEMPLATE_ROWS
+
+    template = write_xlsx([{c: row.get(c, "") for c in COLUMNS} for row in TEMPLATE_ROWS])
+    sheet = zipfile.ZipFile(io.BytesIO(template)).read("xl/worksheets/sheet1.xml").decode()
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    start = sheet.index("<worksheet")
+    bomb = f"{sheet[:start]}<!DOCTYPE worksheet [{entities}]>{sheet[start:]}"
+    bomb = bomb.replace("<t>ex-single</t>", "<t>&lol9;</t>", 1)
+    assert "&lol9;" in bomb
+    return _xlsx_with_sheet(bomb)
+
+
+def _zip_of_garbage() -> bytes:
+    import io
+    import random
+    import zipfile
+
+    noise = random.Random(7)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ("[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+            target.writestr(name, noise.randbytes(400))
+    return out.getvalue()
+
+
+def _random(size: int) -> bytes:
+    import random
+
+    return random.Random(size).randbytes(size)
+
+
+NOT_WHAT_THE_NAME_SAYS = [
+    (
+        "random.xlsx",
+        lambda: _random(5000),
+        "is not an .xlsx workbook trainer can read",
+    ),
+    ("garbage.xlsx", _zip_of_garbage, "is not an .xlsx workbook trainer can read"),
+    ("bomb.xlsx", _entity_bomb_xlsx, "declares XML entities"),
+    ("random.csv", lambda: b"\xff\xfe" + _random(5000), "is not UTF-8 text (line 1)"),
+    ("random.gift", lambda: b"// ok\n\x80" + _random(5000), "is not UTF-8 text (line 2)"),
+    ("random.aiken", lambda: b"\xc3" + _random(5000), "is not UTF-8 text (line 1)"),
+    (
+        "long.csv",
+        lambda: b'id,type,stem_en\na,single,"' + b"x" * 200_000 + b"\n",
+        "cannot be read as CSV at line 2",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "sentence"),
+    NOT_WHAT_THE_NAME_SAYS,
+    ids=[c[0] for c in NOT_WHAT_THE_NAME_SAYS],
+)
+def test_a_file_that_is_not_its_format_gets_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: Any, sentence: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content())
+    output = tmp_path / "bank.yaml"
+    kind = "aiken" if name.endswith(".aiken") else source.suffix[1:]
+    said = {}
+    for lang in ("en", "zh"):
+        assert (
+            main(["--lang", lang, "import", str(source), "--format", kind, "-o", str(output)]) == 1
+        )
+        said[lang] = capsys.readouterr().err
+        assert len(said[lang].strip().splitlines()) == 1, said[lang]  # one sentence
+        assert str(source) in said[lang] and "Traceback" not in said[lang]
+    assert sentence in said["en"]
+    assert re.search(r"[\u4e00-\u9fff]", said["zh"]) and said["zh"] != said["en"]
+    assert not output.exists()
+
+
+def test_openpyxl_reads_workbooks_through_defusedxml() -> None:
+    import openpyxl
+
+    # the dependency is what refuses the entity bomb: openpyxl uses it only when installed
+    assert openpyxl.DEFUSEDXML is True
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.content.formats import files
+    from trainer.content.formats.common import ImportFileError
+
+    monkeypatch.setattr(files, "MAX_XLSX_UNPACKED_BYTES", 2**20)
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(_xlsx_with_sheet("<worksheet>" + " " * 2**21 + "</worksheet>"))
+    assert big.stat().st_size < 50_000  # zeros of a zip bomb compress to nothing
+    with pytest.raises(ImportFileError) as raised:
+        files.read_import_file(big, "xlsx", "imported")
+    assert raised.value.key == "xlsx_too_big"
+    monkeypatch.setattr(files, "MAX_IMPORT_BYTES", 1_000)
+    with pytest.raises(ImportFileError) as raised:
+        files.read_import_file(big, "xlsx", "imported")
+    assert raised.value.key == "too_large"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6))
+def test_a_damaged_xlsx_gives_questions_or_a_sentence(flips: list[tuple[int, int]]) -> None:
+    import tempfile
+
+    from trainer.content.formats.common import ImportFileError
+    from trainer.content.formats.files import read_import_file
+
+    data = bytearray(write_xlsx(bank_rows(QuestionBank.model_validate(FORMULA_BANK))))
+    for position, value in flips:
+        data[position % len(data)] = value
+    with tempfile.TemporaryDirectory() as folder:
+        damaged = Path(folder) / "damaged.xlsx"
+        damaged.write_bytes(bytes(data))
+        try:
+            result = read_import_file(damaged, "xlsx", "imported")
+        except ImportFileError as error:
+            assert error.key in ("not_xlsx", "xlsx_too_big", "xlsx_entities")
+        else:
+            QuestionBank.model_validate(result.bank("damaged", "damaged"))

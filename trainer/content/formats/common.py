@@ -17,10 +17,18 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from trainer.content.models import Question, QuestionBank
+from trainer.errors import TrainerError
 from trainer.i18n import translate
 
 _QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 DEFAULT_CATEGORY = "imported"
+
+
+class ImportFileError(TrainerError):
+    """A file that cannot be imported at all (not the format its name says, too big to
+    read safely); the sentence names the file."""
+
+    area = "formats"
 
 
 @dataclass(frozen=True)

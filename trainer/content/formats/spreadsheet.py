@@ -37,9 +37,15 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from trainer.content.formats.common import DEFAULT_CATEGORY, ImportResult, Skipped
+from trainer.content.formats.common import (
+    DEFAULT_CATEGORY,
+    ImportFileError,
+    ImportResult,
+    Skipped,
+)
 from trainer.content.models import QUESTION_TYPES, QuestionBank
 
 COLUMNS = (
@@ -252,29 +258,68 @@ def read_rows(rows: Iterable[tuple[int, dict[str, str]]], header: Iterable[str])
     return result
 
 
-def read_csv(text: str) -> ImportResult:
+def read_csv(text: str, path: Path = Path("questions.csv")) -> ImportResult:
+    """Questions from CSV `text`; `path` names the file in a sentence if it is no CSV."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
-    rows = (
-        (reader.line_num, {(k or "").strip(): csv_text(v or "") for k, v in row.items()})
-        for row in reader
-    )
-    return read_rows(rows, header)
-
-
-def read_xlsx(data: bytes) -> ImportResult:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(values, ())]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(values, start=2):
+        while True:
+            try:
+                row = next(reader, None)
+            except csv.Error:  # a field past the csv limit of 131,072 characters; the row
+                # that failed starts on the line after the last one read
+                raise ImportFileError("not_csv", path=path, line=reader.line_num + 1) from None
+            if row is None:
+                return
+            yield reader.line_num, {(k or "").strip(): csv_text(v or "") for k, v in row.items()}
+
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error:
+        raise ImportFileError("not_csv", path=path, line=1) from None
+    return read_rows(rows(), header)
+
+
+def read_xlsx(data: bytes, path: Path = Path("questions.xlsx")) -> ImportResult:
+    """Questions from the first sheet of the workbook `data`; `path` names the file in a
+    sentence if it is not a workbook (`files.read_import_file` checks its size first)."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [str(cell or "").strip() for cell in next(values, ())]
+    except Exception as error:
+        raise _not_a_workbook(path, error) from None
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        number = 1
+        while True:
+            try:
+                row = next(values, None)
+            except Exception as error:
+                raise _not_a_workbook(path, error) from None
+            if row is None:
+                return
+            number += 1
             cells = ["" if cell is None else _cell_text(cell) for cell in row]
             yield number, dict(zip(header, cells, strict=False))
 
     return read_rows(rows(), header)
+
+
+def _not_a_workbook(path: Path, error: Exception) -> ImportFileError:
+    """openpyxl fails on a damaged workbook with whatever its parts cause (KeyError,
+    XML ParseError, zip errors, ...), so any error reading one means "not a workbook";
+    defusedxml's refusal of entity declarations (an entity bomb) is told apart."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = error
+    while cause is not None:  # openpyxl wraps what failed in a ValueError of its own
+        if isinstance(cause, DefusedXmlException):
+            return ImportFileError("xlsx_entities", path=path)
+        cause = cause.__cause__
+    return ImportFileError("not_xlsx", path=path)
 
 
 def _cell_text(cell: Any) -> str:
