@@ -11,27 +11,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trainer.content.formats.common import ImportResult, bank_yaml, slug
+from trainer.content.formats.common import ImportFileError, bank_yaml, slug
+from trainer.content.formats.files import read_import_file
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 from trainer.storage.files import atomic_write_bytes
 
 FORMATS = ("gift", "aiken", "xlsx", "csv")
 _BY_SUFFIX = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".csv": "csv"}
-
-
-def read_any(path: Path, kind: str, category: str) -> ImportResult:
-    """`path` read as `kind`."""
-    from trainer.content.formats import aiken, gift, spreadsheet
-
-    if kind == "xlsx":
-        return spreadsheet.read_xlsx(path.read_bytes())
-    text = path.read_text(encoding="utf-8-sig")
-    if kind == "csv":
-        return spreadsheet.read_csv(text)
-    if kind == "aiken":
-        return aiken.read_aiken(text, category)
-    return gift.read_gift(text)
 
 
 def import_command(
@@ -72,9 +59,9 @@ def import_command(
         print(tr("cli.import_exists", path=output), file=sys.stderr)
         return 2
     try:
-        result = read_any(source, kind, category)
-    except (UnicodeDecodeError, OSError, ValueError, KeyError) as error:
-        print(tr("cli.import_unreadable", path=source, detail=error), file=sys.stderr)
+        result = read_import_file(source, kind, category)
+    except ImportFileError as error:
+        print(tr(error.catalog_key, **error.values), file=sys.stderr)
         return 1
     for skipped in result.skipped:
         print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)

@@ -181,3 +181,26 @@ async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
     written = tmp_path / "data" / "content" / "question_banks" / "corpus.yaml"
     assert written.is_file()
     assert open_context(context.settings).library.bank("corpus") is not None
+
+
+async def test_importing_random_bytes_named_xlsx_in_the_app_says_so(tmp_path: Path) -> None:
+    from trainer.ui.dialogs import TextDialog
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    junk = tmp_path / "questions.xlsx"
+    junk.write_bytes(bytes(range(256)) * 20)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#text-value", Input).value = str(junk)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)  # the dialog stays, with the sentence
+        error = str(app.screen.query_one("#text-error", Static).render())
+        assert "is not an .xlsx workbook trainer can read" in error
+    assert not (tmp_path / "data" / "content" / "question_banks" / "questions.yaml").exists()

@@ -3,12 +3,17 @@ gets the problem, at the line, that a trainer would need to fix it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import BAD_ROOT, GOOD_ROOT
-from trainer.content import load_library
+from trainer.content import load_library, yamlio
+from trainer.content.errors import ContentProblem
 from trainer.content.models import LocalizedText
 from trainer.locations import bundled_content_root
 
@@ -86,11 +91,110 @@ def test_yaml_12_keeps_no_and_times_as_text(tmp_path: Path) -> None:
     assert [answer.text for answer in question.answers] == ["24:00", "no"]  # type: ignore[union-attr]
 
 
+def _in_a_limited_process(code: str, memory_mb: int = 1024, seconds: int = 60) -> str:
+    """Run `code` in a fresh Python with at most `memory_mb` of address space; its output.
+
+    A bomb that beat the limits would exhaust the memory (or crash libyaml's C stack) of the
+    process that reads it: that must not be the test runner's."""
+    prelude = (
+        f"import resource; limit = {memory_mb} * 2**20\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_alias_bomb_is_refused_at_once_in_little_memory() -> None:
+    bomb = BAD_ROOT / "question_banks" / "alias_bomb.yaml"
+    assert bomb.stat().st_size < 500
+    out = _in_a_limited_process(
+        f"""
+        import time, tracemalloc
+        from pathlib import Path
+        from trainer.cli import main
+        tracemalloc.start()
+        started = time.perf_counter()
+        status = main(["--lang", "en", "validate", {str(bomb)!r}])
+        print(status, time.perf_counter() - started, tracemalloc.get_traced_memory()[1])
+        """,
+        memory_mb=1024,
+    )
+    last = out.strip().splitlines()[-1].split()
+    status, seconds, peak = int(last[0]), float(last[1]), int(last[2])
+    assert status == 1
+    assert f"{bomb}:6: the aliases (*name) in the file stand for more than 10,000 values" in out
+    # validate also loads the bundled content (about 2 s on a busy machine); the bomb itself
+    # takes milliseconds, where it took 9 to 46 s and 1.25 GB before
+    assert seconds < 20
+    assert peak < 200 * 2**20
+    started = time.perf_counter()
+    problem = yamlio.load_yaml(bomb)
+    assert time.perf_counter() - started < 0.5
+    assert isinstance(problem, ContentProblem) and problem.key == "yaml_alias_values"
+
+
+def test_many_aliases_are_refused_at_the_alias_past_the_limit() -> None:
+    text = "base: &base {zh: 是, en: yes}\n" + "".join(
+        f"k{n}: *base\n" for n in range(yamlio.MAX_ALIASES + 1)
+    )
+    problem = yamlio.parse_yaml(Path("many.yaml"), text)
+    assert isinstance(problem, ContentProblem)
+    assert problem.key == "yaml_aliases"
+    assert problem.line == yamlio.MAX_ALIASES + 2
+    assert "more than 100 aliases" in problem.render("en")
+    assert "别名" in problem.render("zh")
+    # a few aliases, as a person might write, still read as the values they name
+    document = yamlio.parse_yaml(Path("few.yaml"), "a: &a [1, 2]\nb: *a\nc: [*a]\n")
+    assert isinstance(document, yamlio.YamlDocument)
+    assert document.data == {"a": [1, 2], "b": [1, 2], "c": [[1, 2]]}
+
+
+def test_brackets_nested_past_the_limit_are_refused_without_a_crash() -> None:
+    # libyaml's composer crashed the whole process (a segmentation fault) on this 200 KB file
+    out = _in_a_limited_process(
+        """
+        from pathlib import Path
+        from trainer.content.yamlio import parse_yaml
+        print(parse_yaml(Path("deep.yaml"), "[" * 100_000 + "]" * 100_000).render("en"))
+        """
+    )
+    assert out.strip() == "deep.yaml:1: this is not valid YAML: nested too deeply"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 2 * 2**20)
+    big = tmp_path / "big.yaml"
+    big.write_text("id: big\n" + "# padding\n" * 300_000, encoding="utf-8")
+    problem = yamlio.load_yaml(big)
+    assert isinstance(problem, ContentProblem)
+    assert problem.render("en") == (
+        f"{big}:1: the file is 2.9 MB, more than the 2 MB a content file may be;"
+        " split it into several files"
+    )
+    assert "2.9 MB" in problem.render("zh")
+
+
 # Every bad sample: (file under tests/data/bad, line, catalog key, part of the location,
 # part of the English message).
 BAD_CASES = [
     ("question_banks/yaml_syntax.yaml", 7, "yaml_syntax", "", "not valid YAML"),
     ("question_banks/not_utf8.yaml", 1, "not_utf8", "", "not UTF-8"),
+    (
+        "question_banks/alias_bomb.yaml",
+        6,
+        "yaml_alias_values",
+        "",
+        "aliases (*name) in the file stand for more than 10,000 values",
+    ),
     (
         "question_banks/unknown_type.yaml",
         6,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import GOOD_ROOT
 from trainer.content import load_library
+from trainer.content.errors import ContentProblem
 from trainer.content.loader import content_files
+from trainer.content.yamlio import MAX_ALIAS_VALUES, parse_yaml
 from trainer.locations import bundled_content_root
 
 SOURCES = [*content_files(GOOD_ROOT), *content_files(bundled_content_root())]
@@ -81,3 +84,43 @@ def test_mangled_files_give_clean_problems(case: tuple[Path, str]) -> None:
                 assert message.startswith(f"{problem.path}:{problem.line}: ")
                 assert "Traceback" not in message
                 assert not UNFILLED.search(problem.message(lang)), message
+
+
+@st.composite
+def alias_documents(draw: st.DrawFn) -> str:
+    """Nested anchors, each a list of aliases to the one before: a bomb or a few aliases."""
+    levels = draw(st.integers(1, 12))
+    fan_out = draw(st.integers(1, 12))
+    block = draw(st.booleans())
+    lines = ['l0: &l0 ["lol", 1, {a: b}]']
+    for level in range(1, levels + 1):
+        aliases = [f"*l{level - 1}"] * fan_out
+        if block:
+            items = "".join(f"\n  - {alias}" for alias in aliases)
+            lines.append(f"l{level}: &l{level}{items}")
+        else:
+            lines.append(f"l{level}: &l{level} [{', '.join(aliases)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _values(data: object) -> int:
+    if isinstance(data, dict):
+        return 1 + sum(1 + _values(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_values(item) for item in data)
+    return 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alias_documents())
+def test_aliases_read_whole_or_are_refused_at_once(text: str) -> None:
+    started = time.perf_counter()
+    read = parse_yaml(Path("aliases.yaml"), text)
+    assert time.perf_counter() - started < 2
+    if isinstance(read, ContentProblem):
+        assert read.key in ("yaml_aliases", "yaml_alias_values")
+        assert 2 <= read.line <= text.count("\n")
+        assert not UNFILLED.search(read.message("zh") + read.message("en"))
+    else:  # small enough: every alias reads as the whole value it names
+        assert _values(read.data) <= MAX_ALIAS_VALUES + 4 * text.count("\n") + 10
+        assert read.data["l1"][0] == ["lol", 1, {"a": "b"}]

@@ -21,6 +21,14 @@ Columns (any order; only `type` and `stem_zh` or `stem_en` are required):
 | points | the question's weight on a paper |
 
 `trainer import --template FILE.xlsx` writes this header and one example row a type.
+
+Formulas: a spreadsheet evaluates a cell that starts with `=`, `+`, `-` or `@` (and some
+with a tab or carriage return), so a question text like `=HYPERLINK("http://…")` would
+become a live link in whoever opens the export (OWASP "CSV injection"). Exports never
+write such a cell: in .xlsx it is a text cell (and marked with Excel's quote prefix, so
+editing it keeps it text); in .csv it gets a leading apostrophe, which spreadsheets show as
+"this is text" and which the CSV reader takes off again. A cell of numbers only (`-5`,
+`-5:0.5 | %50%-4`, how numerical answers are written) is not a formula and is left as is.
 """
 
 from __future__ import annotations
@@ -29,9 +37,15 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from trainer.content.formats.common import DEFAULT_CATEGORY, ImportResult, Skipped
+from trainer.content.formats.common import (
+    DEFAULT_CATEGORY,
+    ImportFileError,
+    ImportResult,
+    Skipped,
+)
 from trainer.content.models import QUESTION_TYPES, QuestionBank
 
 COLUMNS = (
@@ -54,6 +68,39 @@ COLUMNS = (
 )
 SEPARATOR = " | "
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%\s*")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_ANSWER_NUMBERS = rf"(?:%{_NUMBER}%)?{_NUMBER}(?::{_NUMBER})?"
+_NUMBERS_ONLY = re.compile(rf"{_ANSWER_NUMBERS}(?: \| {_ANSWER_NUMBERS})*")
+TEXT_MARK = "'"
+"""The leading apostrophe that makes a CSV cell text in a spreadsheet (OWASP's advice)."""
+
+
+def would_be_evaluated(cell: str) -> bool:
+    """Whether a spreadsheet would take `cell` (with any text marks before it) as a formula."""
+    bare = cell.lstrip(TEXT_MARK)
+    return bare.startswith(_FORMULA_START) and not _NUMBERS_ONLY.fullmatch(bare)
+
+
+def csv_cell(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet evaluates: a text mark before a would-be formula.
+
+    Text that already starts with marks before a formula (`'=x`) gets one more, so that
+    `csv_text` gives back exactly `text`."""
+    return TEXT_MARK + text if would_be_evaluated(text) else text
+
+
+def csv_text(cell: str) -> str:
+    """The text a CSV cell holds: one text mark taken off a would-be formula (`'=x` is `=x`).
+
+    This reads a CSV that trainer wrote back unchanged, and a CSV a person wrote the way a
+    spreadsheet would show it: an apostrophe before `=`, `+`, `-` or `@` marks text and is
+    not part of it, as when typed into a cell. Any other leading apostrophe (`'tis`, `'5`)
+    is the person's own and is kept."""
+    if cell.startswith(TEXT_MARK) and would_be_evaluated(cell):
+        return cell[len(TEXT_MARK) :]
+    return cell
+
 
 TEMPLATE_ROWS: list[dict[str, str]] = [
     {
@@ -211,28 +258,68 @@ def read_rows(rows: Iterable[tuple[int, dict[str, str]]], header: Iterable[str])
     return result
 
 
-def read_csv(text: str) -> ImportResult:
+def read_csv(text: str, path: Path = Path("questions.csv")) -> ImportResult:
+    """Questions from CSV `text`; `path` names the file in a sentence if it is no CSV."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
-    rows = (
-        (reader.line_num, {(k or "").strip(): v or "" for k, v in row.items()}) for row in reader
-    )
-    return read_rows(rows, header)
-
-
-def read_xlsx(data: bytes) -> ImportResult:
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(values, ())]
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for number, row in enumerate(values, start=2):
+        while True:
+            try:
+                row = next(reader, None)
+            except csv.Error:  # a field past the csv limit of 131,072 characters; the row
+                # that failed starts on the line after the last one read
+                raise ImportFileError("not_csv", path=path, line=reader.line_num + 1) from None
+            if row is None:
+                return
+            yield reader.line_num, {(k or "").strip(): csv_text(v or "") for k, v in row.items()}
+
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error:
+        raise ImportFileError("not_csv", path=path, line=1) from None
+    return read_rows(rows(), header)
+
+
+def read_xlsx(data: bytes, path: Path = Path("questions.xlsx")) -> ImportResult:
+    """Questions from the first sheet of the workbook `data`; `path` names the file in a
+    sentence if it is not a workbook (`files.read_import_file` checks its size first)."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        header = [str(cell or "").strip() for cell in next(values, ())]
+    except Exception as error:
+        raise _not_a_workbook(path, error) from None
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        number = 1
+        while True:
+            try:
+                row = next(values, None)
+            except Exception as error:
+                raise _not_a_workbook(path, error) from None
+            if row is None:
+                return
+            number += 1
             cells = ["" if cell is None else _cell_text(cell) for cell in row]
             yield number, dict(zip(header, cells, strict=False))
 
     return read_rows(rows(), header)
+
+
+def _not_a_workbook(path: Path, error: Exception) -> ImportFileError:
+    """openpyxl fails on a damaged workbook with whatever its parts cause (KeyError,
+    XML ParseError, zip errors, ...), so any error reading one means "not a workbook";
+    defusedxml's refusal of entity declarations (an entity bomb) is told apart."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = error
+    while cause is not None:  # openpyxl wraps what failed in a ValueError of its own
+        if isinstance(cause, DefusedXmlException):
+            return ImportFileError("xlsx_entities", path=path)
+        cause = cause.__cause__
+    return ImportFileError("not_xlsx", path=path)
 
 
 def _cell_text(cell: Any) -> str:
@@ -298,7 +385,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: csv_cell(text) for column, text in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -315,6 +402,10 @@ def write_xlsx(rows: list[dict[str, str]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([row.get(column, "") for column in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and would_be_evaluated(cell.value):
+                cell.data_type = "s"  # openpyxl made `=...` a formula; Excel would run it
+                cell.quotePrefix = True  # and keeps it text when someone edits the cell
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

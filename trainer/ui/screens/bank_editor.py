@@ -249,8 +249,8 @@ class BankEditorScreen(TrainerScreen):
     def action_import_file(self) -> None:
         """Import a GIFT, Aiken or spreadsheet file as a new bank in the data folder's own
         content root, then show every question skipped and why."""
-        from trainer.cli_formats import read_any
-        from trainer.content.formats.common import bank_yaml, slug
+        from trainer.content.formats.common import ImportFileError, bank_yaml, slug
+        from trainer.content.formats.files import read_import_file
         from trainer.storage.files import atomic_write_bytes
         from trainer.ui.dialogs import TextDialog
         from trainer.ui.dialogs.message import MessageDialog
@@ -276,9 +276,9 @@ class BankEditorScreen(TrainerScreen):
             if bank_id in self.context.library.banks or target.exists():
                 return self.t("authoring.import_taken", bank=bank_id)
             try:
-                result = read_any(source, kind, "imported")
-            except (UnicodeDecodeError, OSError, ValueError, KeyError) as error:
-                return self.t("cli.import_unreadable", path=source, detail=error)
+                result = read_import_file(source, kind, "imported")
+            except ImportFileError as error:
+                return self.t(error.catalog_key, **error.values)
             if not result.questions:
                 return self.t("cli.import_nothing", path=source)
             text = bank_yaml(result.bank(bank_id, source.stem))
