@@ -121,3 +121,15 @@ async def test_a_free_attempt_says_which_it_will_be(context: TrainerContext) -> 
     shown = await _intro_text(context)
     assert "You can sit it now: this will be attempt 2 of 3. Press s to start." in shown
     assert "started: True" in shown
+
+
+async def test_the_track_page_keeps_the_exam_in_view_at_80_by_24(context: TrainerContext) -> None:
+    _learner_who_started(context, minutes_ago=1)
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "li-na", PASSWORD)
+        await _track_page(app, pilot)
+        notice = app.screen.query_one("#track-exam-open")
+        # the focused lesson list scrolls the track's lines away; this one stays on screen
+        assert notice.display and 0 < notice.region.y < 24 and notice.region.height >= 1
+        assert "Theory exam in progress" in str(notice.render())

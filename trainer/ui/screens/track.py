@@ -44,6 +44,8 @@ class TrackScreen(TrainerScreen):
     def compose(self) -> ComposeResult:
         track, lang = self.track, self.trainer_app.tr.lang
         yield Header()
+        # outside the scroll: the lesson list, focused, scrolls the lines above it away
+        yield Static("", id="track-exam-open", classes="next-step")
         with VerticalScroll(id="track"):
             yield Static(track.title.get(lang), classes="card-title")
             if track.description is not None:
@@ -116,9 +118,11 @@ class TrackScreen(TrainerScreen):
         status = self.context.exams.status(self.trainer_app.signed_in_person, self.track_id)
         best = f"{status.best_score:g}" if status.best_score is not None else "-"
         line = self.t("track.exam_line", best=best, used=status.attempts_used)
+        notice = self.query_one("#track-exam-open", Static)
+        notice.display = status.open_attempt is not None
         if status.open_attempt is not None:
             minutes = minutes_left(status.open_attempt)
-            return f"{line}\n[b]{self.t('track.exam_open', minutes=minutes)}[/b]"
+            notice.update(self.t("track.exam_open", minutes=minutes))
         last = status.last_sitting
         if last is not None and ran_out_of_time(last):
             return f"{line}\n{self.t('exam.timed_out', score=f'{last.score or 0:g}')}"
