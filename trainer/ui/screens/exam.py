@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 
+from trainer.content.models import MultipleChoice, SingleChoice, TrueFalse
 from trainer.services.exams import ExamError, PaperQuestion
 from trainer.storage.records import ExamAttempt, now
 from trainer.ui.screens.base import TrainerScreen
@@ -142,8 +143,12 @@ class ExamScreen(TrainerScreen):
             area.flush()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick":  # digits and letters belong to a text box when one has the focus
-            return not isinstance(self.focused, Input | Select)
+        if action == "pick":  # only where there are options: elsewhere the keys are typing
+            on_paper = bool(self.paper) and self.attempt is not None
+            has_options = on_paper and isinstance(
+                self.current.question, SingleChoice | MultipleChoice | TrueFalse
+            )
+            return has_options and not isinstance(self.focused, Input | Select)
         return True
 
     def action_pick(self, number: int) -> None:
