@@ -105,7 +105,9 @@ _CHINESE_DIGITS = {
 }  # fmt: skip
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CHINESE_MYRIADS = {"万": 10_000, "亿": 100_000_000}
-# A Chinese numeral starts with a digit or 十 (十五 is 15); 万一 ("in case") is a word.
+# A Chinese numeral starts with a digit or 十 (十五 is 15), so 万, 千 or 百 alone stay words.
+# A digit inside a word (一下, 统一) turns into a digit too; the bank's wording and the
+# learner's are read alike, so this never tells two answers apart that were the same.
 _CHINESE_NUMERAL = re.compile(
     r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
     r"(?:点[零〇一二两三四五六七八九]+)?"
