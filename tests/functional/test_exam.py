@@ -142,7 +142,7 @@ async def test_a_dropped_app_resumes_at_question_four_with_less_time(
     again = make_app(open_context(context.settings))
     async with again.run_test(size=SIZE) as pilot:
         await _exam_intro(again, pilot)
-        assert "You have an attempt in progress" in screen_text(again)
+        assert "You have an attempt in progress with" in screen_text(again)
         await pilot.press("s")
         await pilot.pause()
         screen = again.screen

@@ -232,6 +232,13 @@ BAD_CASES = [
     ),
     ("question_banks/bad_difficulty.yaml", 9, "at_most", "difficulty", "at most 3, found 7"),
     (
+        "question_banks/bad_answer_pattern.yaml",
+        12,
+        "bad_regex",
+        "questions[q-1].answers[1].patterns",
+        'the pattern "first (contact|call ownership" is not a valid regular expression',
+    ),
+    (
         "question_banks/missing_stem.yaml",
         6,
         "missing",

@@ -12,7 +12,7 @@ from trainer.content import load_library
 from trainer.locations import bundled_content_root
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
-from trainer.services.exams import ExamError, Exams, draw_paper
+from trainer.services.exams import ExamError, Exams, draw_paper, minutes_left, ran_out_of_time
 from trainer.services.marking import right_answer_value
 from trainer.storage.records import ExamAttempt, Person
 from trainer.storage.repositories import DataStore
@@ -164,3 +164,49 @@ def test_others_cannot_read_or_answer_an_attempt(setting) -> None:  # type: igno
         exams.answer(other, attempt.id, attempt.question_ids[0], 1, at=T0)
     assert caught.value.key == "unknown_attempt"
     assert [a.id for a in exams.attempts(boss, "li")] == [attempt.id]
+
+
+def test_next_step_is_the_rule_start_applies(setting) -> None:  # type: ignore[no-untyped-def]
+    """The exam page says next_step; start must agree with it at every moment, the moment
+    right after the last attempt (cap reached, cool-down still running) included."""
+    exams, learner, _, _ = setting
+
+    def step_and_start(at: dt.datetime) -> tuple[str, str]:
+        step = exams.status(learner, "basics", at=at).next_step
+        try:
+            attempt = exams.start(learner, "basics", at=at)
+        except ExamError as error:
+            return step, error.key
+        return step, "resumed" if attempt.started_at < at else "started"
+
+    assert step_and_start(T0) == ("start", "started")
+    assert step_and_start(T0 + dt.timedelta(minutes=1)) == ("resume", "resumed")
+    first = exams.open_attempt(learner, "basics", at=T0 + dt.timedelta(minutes=2))
+    assert first is not None
+    exams.submit(learner, first.id, at=T0 + dt.timedelta(minutes=5))
+    assert step_and_start(T0 + dt.timedelta(minutes=30)) == ("cooling_down", "cooling_down")
+    second = exams.start(learner, "basics", at=T0 + dt.timedelta(minutes=66))
+    exams.submit(learner, second.id, at=T0 + dt.timedelta(minutes=70))
+    # the cap is reached while the cool-down still runs: the page must not promise a time
+    assert step_and_start(T0 + dt.timedelta(minutes=75)) == (
+        "no_attempts_left",
+        "no_attempts_left",
+    )
+
+
+def test_a_sitting_submitted_by_its_clock_is_known_as_such(setting) -> None:  # type: ignore[no-untyped-def]
+    exams, learner, _, _ = setting
+    by_hand = exams.start(learner, "basics", at=T0)
+    by_hand = exams.submit(learner, by_hand.id, at=T0 + dt.timedelta(minutes=5))
+    assert not ran_out_of_time(by_hand)
+    late = exams.start(learner, "basics", at=T0 + dt.timedelta(days=1))
+    assert (
+        minutes_left(late, at=T0 + dt.timedelta(days=1, seconds=30))
+        == (
+            late.deadline - late.started_at  # type: ignore[operator]
+        ).seconds
+        // 60
+    )
+    status = exams.status(learner, "basics", at=T0 + dt.timedelta(days=2))
+    assert status.last_sitting is not None and status.last_sitting.id == late.id
+    assert ran_out_of_time(status.last_sitting)

@@ -172,14 +172,16 @@ def test_aiken_reads_good_questions_and_reports_each_error_case() -> None:
 
 
 def comparable(bank: QuestionBank) -> dict[str, Any]:
-    """A bank without what spreadsheets do not carry (per-answer feedback, shuffle)."""
+    """A bank without what spreadsheets do not carry (per-answer feedback, shuffle, and a
+    short answer's `accept` wordings and `patterns`, which have no column yet)."""
     data = bank.model_dump(mode="json", exclude_none=True)
     for question in data["questions"]:
         question.pop("shuffle", None)
         for key in ("feedback_true", "feedback_false"):
             question.pop(key, None)
         for item in question.get("options", []) + question.get("answers", []):
-            item.pop("feedback", None)
+            for key in ("feedback", "accept", "patterns"):
+                item.pop(key, None)
     return data
 
 

@@ -219,8 +219,30 @@ class TrueFalse(QuestionBase):
 
 class TextAnswer(ContentModel):
     text: str = Field(min_length=1)
+    """The answer as the review shows it; it matches itself (see `trainer.services.marking`)."""
     weight: float = Field(default=100, ge=0, le=100)
     feedback: LocalizedText | None = None
+    accept: list[str] = Field(default_factory=list)
+    """Other wordings an examiner takes for this answer, worth the same weight."""
+    patterns: list[str] = Field(default_factory=list)
+    """Regular expressions a whole (normalised) answer may match instead, same weight."""
+
+    @field_validator("accept")
+    @classmethod
+    def _no_empty_variant(cls, variants: list[str]) -> list[str]:
+        if any(not variant.strip() for variant in variants):
+            raise content_error("expected_nonempty")
+        return variants
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise content_error("bad_regex", pattern=pattern, detail=str(error)) from None
+        return patterns
 
 
 class ShortAnswer(QuestionBase):

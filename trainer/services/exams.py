@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Matching, MultipleChoice, Question, SingleChoice, Track
@@ -80,6 +80,27 @@ def _layout(question: Question, rng: random.Random) -> list[int]:
     return order
 
 
+def ran_out_of_time(attempt: ExamAttempt) -> bool:
+    """Whether the attempt was submitted by its clock rather than by the learner: only the
+    clock submits at (or after) the deadline, since answers are refused from then on."""
+    return (
+        attempt.submitted_at is not None
+        and attempt.deadline is not None
+        and attempt.submitted_at >= attempt.deadline
+    )
+
+
+def minutes_left(attempt: ExamAttempt, at: dt.datetime | None = None) -> int | None:
+    """Whole minutes (rounded up) before an open attempt's deadline; None without a clock."""
+    if attempt.deadline is None:
+        return None
+    seconds = (attempt.deadline - (at or now())).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
+ExamStep = Literal["resume", "start", "no_attempts_left", "cooling_down"]
+
+
 @dataclass(frozen=True)
 class ExamStatus:
     """What the exam introduction shows."""
@@ -92,10 +113,25 @@ class ExamStatus:
     """When the cool-down ends, if it has not."""
     open_attempt: ExamAttempt | None
     best_score: float | None
+    last_sitting: ExamAttempt | None = None
+    """The latest submitted sitting (practice sets aside)."""
 
     @property
     def attempts_left(self) -> int | None:
         return None if self.attempts_max is None else max(0, self.attempts_max - self.attempts_used)
+
+    @property
+    def next_step(self) -> ExamStep:
+        """What the learner can do now, in the order `Exams.start` applies the rules: go on
+        with the open sitting; else no attempt left is final, whatever the cool-down; else
+        wait for the cool-down; else start."""
+        if self.open_attempt is not None:
+            return "resume"
+        if self.attempts_left == 0:
+            return "no_attempts_left"
+        if self.next_allowed is not None:
+            return "cooling_down"
+        return "start"
 
 
 @dataclass
@@ -163,6 +199,7 @@ class Exams:
             next_allowed=next_allowed,
             open_attempt=open_attempt,
             best_score=max((a.score for a in submitted if a.score is not None), default=None),
+            last_sitting=max(submitted, key=lambda a: a.submitted_at or moment, default=None),
         )
 
     def paper(self, attempt: ExamAttempt) -> list[PaperQuestion]:
@@ -214,7 +251,7 @@ class Exams:
         status = self.status(actor, track_id, moment)
         if status.open_attempt is not None:
             return status.open_attempt
-        if status.attempts_left == 0:
+        if status.next_step == "no_attempts_left":
             raise ExamError("no_attempts_left", used=status.attempts_used)
         if status.next_allowed is not None:
             raise ExamError(

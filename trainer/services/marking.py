@@ -13,8 +13,14 @@ Answers are plain JSON values, as stored on an attempt:
 
 Multiple choice earns partial credit: the options' weights when the bank gives them (GIFT's
 `%50%`), otherwise right-minus-wrong over the number of right options, never below 0.
-Matching earns the share of pairs matched. Short answers are compared after Unicode NFKC,
-trimming and collapsing spaces, and (unless the question says otherwise) ignoring case.
+Matching earns the share of pairs matched.
+
+Typed answers are read the way an examiner reads them: full-width or half-width, upper or
+lower case (unless the question says otherwise), with or without a full stop or spaces, in
+digits or in Chinese numerals (二十四 is 24), and a number may carry its unit (`24小时`,
+`10%`). A short answer earns an answer's weight when it reads the same as its `text` or one
+of its `accept` wordings, or matches one of its `patterns` whole. Nothing else is loosened:
+"不是最新公告" is not "最新公告", and 100 is not 10.
 """
 
 from __future__ import annotations
@@ -87,33 +93,143 @@ def _multiple(question: MultipleChoice, answer: Any) -> float:
     return max(0.0, earned / len(right))
 
 
+# Punctuation never decides an answer ("最新公告。" is "最新公告"), except the signs that are
+# part of a number or a quantity: a percent sign, and a point or comma between two digits.
+_KEPT_PUNCTUATION = frozenset("%‰")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BESIDE_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
+
+_CHINESE_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CHINESE_MYRIADS = {"万": 10_000, "亿": 100_000_000}
+# A Chinese numeral starts with a digit or 十 (十五 is 15), so 万, 千 or 百 alone stay words.
+# A digit inside a word (一下, 统一) turns into a digit too; the bank's wording and the
+# learner's are read alike, so this never tells two answers apart that were the same.
+_CHINESE_NUMERAL = re.compile(
+    r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+    r"(?:点[零〇一二两三四五六七八九]+)?"
+)
+_PERCENT_WORDS = re.compile(r"百分之\s*([0-9.]+)")
+
+# The units an examiner lets follow a number ("24小时", "10%", "3 rings"), and the words that
+# keep the number's meaning ("24小时内", "10%以下"). A number followed by anything else is not
+# that number: "24小时以后", "不是10".
+_UNITS = (
+    "%|‰|个?小时|个?钟头|时|个?工作日|天|日|个?星期|周|个?月|年|分钟|分|秒钟|秒|声|次|个|人|元|块|"
+    "条|遍|项|步|h|hrs?|hours?|mins?|minutes?|s|secs?|seconds?|days?|d|weeks?|months?|years?|"
+    "working days?|business days?|rings?|times|steps?|items?|points?|percent|pct|yuan"
+)
+_NUMBER_WITH_UNIT = re.compile(
+    rf"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:{_UNITS})?\s*(?:以内|之内|内|以下|or less|or fewer)?"
+)
+_BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def normalise_text(text: str, case_sensitive: bool = False) -> str:
-    """NFKC (full-width to half-width), trimmed, inner spaces collapsed, case folded."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-    return text if case_sensitive else text.casefold()
+    """What an examiner reads: NFKC (full-width to half-width), case folded, punctuation
+    dropped (not `%` nor a decimal point), spaces collapsed and gone beside Chinese."""
+    text = unicodedata.normalize("NFKC", text)
+    if not case_sensitive:
+        text = text.casefold()
+    kept = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char).startswith("P") and char not in _KEPT_PUNCTUATION:
+            kept.append(_punctuation_at(text, index))
+        else:
+            kept.append(char)
+    text = re.sub(r"\s+", " ", "".join(kept)).strip()
+    return _SPACE_BESIDE_CJK.sub("", text)
+
+
+def _punctuation_at(text: str, index: int) -> str:
+    """What punctuation at `index` stands for: a leading minus stays, a comma before three
+    digits groups thousands (5,000), a point or another comma between digits is a decimal
+    point (3.5, 48,5), and anything else is a space."""
+    char, before, after = text[index], text[:index], text[index + 1 :]
+    if char == "-" and not before.strip() and after[:1].isdigit():
+        return "-"  # a minus sign: -2
+    if char not in ".," or not before[-1:].isdigit() or not after[:1].isdigit():
+        return " "
+    if char == "," and re.match(r"\d{3}(?!\d)", after):
+        return ""
+    return "."
+
+
+def chinese_numeral_value(numeral: str) -> str:
+    """A Chinese numeral in digits: 十 is 10, 二十四 is 24, 二〇二四 is 2024, 三点五 is 3.5."""
+    whole, _, fraction = numeral.partition("点")
+    decimals = "".join(str(_CHINESE_DIGITS[char]) for char in fraction)
+    if all(char in _CHINESE_DIGITS for char in whole):  # read digit by digit: 二〇二四
+        digits = "".join(str(_CHINESE_DIGITS[char]) for char in whole)
+    else:
+        total = section = number = 0
+        for char in whole:
+            if char in _CHINESE_DIGITS:
+                number = _CHINESE_DIGITS[char]
+            elif char in _CHINESE_UNITS:
+                section += (number or 1) * _CHINESE_UNITS[char]
+                number = 0
+            else:
+                total += (section + number) * _CHINESE_MYRIADS[char]
+                section = number = 0
+        digits = str(total + section + number)
+    return f"{digits}.{decimals}" if decimals else digits
+
+
+def with_digits(text: str) -> str:
+    """`text` (normalised) with Chinese numerals in digits and 百分之十 as 10%."""
+    text = _CHINESE_NUMERAL.sub(lambda found: chinese_numeral_value(found.group()), text)
+    return _PERCENT_WORDS.sub(r"\1%", text)
+
+
+def number_in(text: str) -> float | None:
+    """The number a typed answer gives, a unit after it allowed ("24小时", "10%", "三天"),
+    or None when it is not a number."""
+    found = _NUMBER_WITH_UNIT.fullmatch(with_digits(normalise_text(str(text))))
+    if found is None:
+        return None
+    number = float(found.group(1))
+    return number if math.isfinite(number) else None
 
 
 def _short(question: ShortAnswer, answer: str) -> float:
-    given = normalise_text(answer, question.case_sensitive)
+    sensitive = question.case_sensitive
+    given = normalise_text(answer, sensitive)
     if not given:
         return 0.0
-    weights = [
-        item.weight
-        for item in question.answers
-        if normalise_text(item.text, question.case_sensitive) == given
-    ]
-    return max(weights, default=0.0) / 100
+    forms = {given, with_digits(given)}
+    given_number = number_in(answer)
+    flags = 0 if sensitive else re.IGNORECASE
+    earned = [0.0]
+    for item in question.answers:
+        for wording in (item.text, *item.accept):
+            expected = normalise_text(wording, sensitive)
+            # a unit may follow a number only where the answer is a bare number ("24")
+            same_number = (
+                given_number is not None
+                and _BARE_NUMBER.fullmatch(with_digits(expected)) is not None
+                and float(with_digits(expected)) == given_number
+            )
+            if same_number or forms & {expected, with_digits(expected)}:
+                earned.append(item.weight)
+        if any(re.fullmatch(p, form, flags) for p in item.patterns for form in forms):
+            earned.append(item.weight)
+    return max(earned) / 100
 
 
 def parse_number(value: Any) -> float:
-    """A number from what was typed: full-width digits and a decimal comma are accepted."""
+    """A number from what was typed: full-width digits, a decimal comma, Chinese numerals
+    and a unit after the number (`24小时`, `10%`) are accepted."""
     if isinstance(value, bool):
         raise ValueError("not a number")
     if isinstance(value, int | float):
-        number = float(value)
+        number: float | None = float(value)
     else:
-        number = float(unicodedata.normalize("NFKC", str(value)).strip().replace(",", "."))
-    if not math.isfinite(number):
+        number = number_in(str(value))
+    if number is None or not math.isfinite(number):
         raise ValueError("not a finite number")
     return number
 

@@ -13,8 +13,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 
+from trainer.content.models import MultipleChoice, SingleChoice, TrueFalse
 from trainer.services.exams import ExamError, PaperQuestion
 from trainer.storage.records import ExamAttempt, now
 from trainer.ui.screens.base import TrainerScreen
@@ -32,7 +33,9 @@ class ExamScreen(TrainerScreen):
         Binding("ctrl+l", "question_list", "keys.question_list"),
         Binding("ctrl+s", "submit", "keys.submit"),
         Binding("escape", "leave", "keys.leave_exam"),
+        # options are labelled A, B, C: their letter picks them, and so does their number
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
+        *(Binding(letter, f"pick({n})", show=False) for n, letter in enumerate("abcdefghi", 1)),
     ]
 
     def __init__(self, attempt_id: str) -> None:
@@ -140,8 +143,12 @@ class ExamScreen(TrainerScreen):
             area.flush()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick":  # digits belong to a text box when one has the focus
-            return not isinstance(self.focused, Input)
+        if action == "pick":  # only where there are options: elsewhere the keys are typing
+            on_paper = bool(self.paper) and self.attempt is not None
+            has_options = on_paper and isinstance(
+                self.current.question, SingleChoice | MultipleChoice | TrueFalse
+            )
+            return has_options and not isinstance(self.focused, Input | Select)
         return True
 
     def action_pick(self, number: int) -> None:

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from trainer.services.exams import ExamError
+from trainer.services.exams import ExamError, ExamStatus, minutes_left, ran_out_of_time
 from trainer.storage.records import ExamAttempt
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.timefmt import local_time
@@ -41,6 +41,10 @@ class ExamIntroScreen(TrainerScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review", "mistakes"):
             return self._last_submitted() is not None
+        if action == "start":  # shown but dimmed while the rules refuse a start
+            person = self.trainer_app.signed_in_person
+            step = self.context.exams.status(person, self.track_id).next_step
+            return True if step in ("start", "resume") else None
         return True
 
     def compose(self) -> ComposeResult:
@@ -60,18 +64,14 @@ class ExamIntroScreen(TrainerScreen):
         self.query_one("#intro-title", Static).update(
             self.t("exam.intro_title", track=track.title.get(lang))
         )
-        lines = [
-            self.t("exam.facts", questions=status.questions, minutes=status.time_limit_minutes),
-            self.t("exam.attempts_unlimited")
-            if status.attempts_left is None
-            else self.t("exam.attempts_left", left=status.attempts_left, total=status.attempts_max),
-        ]
+        facts = self.t("exam.facts", questions=status.questions, minutes=status.time_limit_minutes)
+        lines = [facts]
         if status.best_score is not None:
             lines.append(self.t("exam.best", score=f"{status.best_score:g}"))
-        if status.open_attempt is not None:
-            lines.append(self.t("exam.open_attempt"))
-        elif status.next_allowed is not None:
-            lines.append(self.t("exams.cooling_down", until=local_time(status.next_allowed)))
+        last = status.last_sitting
+        if last is not None and ran_out_of_time(last) and status.open_attempt is None:
+            lines.append(self.t("exam.timed_out", score=f"{last.score or 0:g}"))
+        lines.append(self._what_next(status))
         lines.append("")
         lines.append(self.t("exam.how"))
         self.query_one("#intro-facts", Static).update("\n".join(lines))
@@ -80,13 +80,36 @@ class ExamIntroScreen(TrainerScreen):
                 "exam.history_line",
                 when=local_time(a.submitted_at),
                 score=f"{a.score:g}",
-                kind=self.t("exam.practice") if a.practice else self.t("exam.counted"),
+                kind=self.t(
+                    "exam.practice"
+                    if a.practice
+                    else "exam.kind_timed_out"
+                    if ran_out_of_time(a)
+                    else "exam.counted"
+                ),
             )
             for a in self.context.exams.attempts(person, person.id, self.track_id)
             if a.submitted_at is not None and a.score is not None
         ]
         self.query_one("#intro-history", Static).update("\n".join(history))
         self.refresh_bindings()
+
+    def _what_next(self, status: ExamStatus) -> str:
+        """One sentence on what the learner can do, and when: the rule `Exams.start` applies."""
+        step, total, left = status.next_step, status.attempts_max, status.attempts_left
+        if step == "resume":
+            assert status.open_attempt is not None
+            return self.t("exam.step_resume", minutes=minutes_left(status.open_attempt))
+        if step == "no_attempts_left":
+            return self.t("exam.step_no_attempts", total=total)
+        if step == "cooling_down":
+            until = local_time(status.next_allowed)
+            if total is None:
+                return self.t("exam.step_cooling_unlimited", until=until)
+            return self.t("exam.step_cooling_limited", left=left, total=total, until=until)
+        if total is None:
+            return self.t("exam.step_start_unlimited")
+        return self.t("exam.step_start_limited", number=status.attempts_used + 1, total=total)
 
     def on_screen_resume(self) -> None:
         if self.query("#intro-facts"):

@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, ListItem, ListView, ProgressBar, Static
 
-from trainer.storage.records import Person
+from trainer.services.exams import minutes_left, ran_out_of_time
+from trainer.storage.records import ExamAttempt, Person
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.timefmt import local_time
 from trainer.ui.widgets.mentee_table import MenteeTable
@@ -52,6 +53,7 @@ class HomeScreen(TrainerScreen):
         Binding("s", "stats", "keys.stats"),
         Binding("b", "banks", "keys.banks"),
         Binding("o", "sign_out", "keys.sign_out"),
+        Binding("u", "resume_exam", "keys.resume_exam"),
     ]
 
     _resumed_before = False
@@ -68,7 +70,54 @@ class HomeScreen(TrainerScreen):
             return self.person.has_role("trainer")
         if action == "report":
             return self.person.has_role("mentor")
+        if action == "resume_exam":
+            return self._open_sittings() != []
         return True
+
+    def _open_sittings(self) -> list[tuple[Track, ExamAttempt]]:
+        """The learner's exams in progress, one a track at most, in the order of the tracks."""
+        if not self.person.has_role("learner"):
+            return []
+        sittings = []
+        for track_id in self.person.tracks:
+            track = self.context.library.track(track_id)
+            if track is None or track.exam is None:
+                continue
+            sitting = self.context.exams.open_attempt(self.person, track_id)
+            if sitting is not None:
+                sittings.append((track, sitting))
+        return sittings
+
+    def _exam_notices(self) -> list[str]:
+        """An exam in progress (its clock runs while the app is closed), and one submitted
+        by its clock while the learner was away, which would otherwise show a bare score."""
+        lang = self.trainer_app.tr.lang
+        notices = [
+            self.t("home.exam_open", track=track.title.get(lang), minutes=minutes_left(sitting))
+            for track, sitting in self._open_sittings()
+        ]
+        for track_id in self.person.tracks:
+            track = self.context.library.track(track_id)
+            if track is None or track.exam is None:
+                continue
+            status = self.context.exams.status(self.person, track_id)
+            last = status.last_sitting
+            if status.open_attempt is None and last is not None and ran_out_of_time(last):
+                notices.append(
+                    self.t(
+                        "home.exam_timed_out",
+                        track=track.title.get(lang),
+                        score=f"{last.score or 0:g}",
+                    )
+                )
+        return notices
+
+    def action_resume_exam(self) -> None:
+        from trainer.ui.screens.exam import ExamScreen
+
+        sittings = self._open_sittings()
+        if sittings:
+            self.app.push_screen(ExamScreen(sittings[0][1].id))
 
     def compose(self) -> ComposeResult:
         person = self.person
@@ -89,6 +138,9 @@ class HomeScreen(TrainerScreen):
     def _learner_part(self, person: Person) -> ComposeResult:
         lang = self.trainer_app.tr.lang
         yield Static(self.t("home.your_tracks"), classes="section-title")
+        notices = self._exam_notices()
+        if notices:
+            yield Static("\n".join(notices), id="exam-notice", classes="next-step")
         yield Static("", id="next-step", classes="next-step")
         if not person.tracks:
             yield Static(self.t("home.no_tracks"), classes="muted")
@@ -140,7 +192,13 @@ class HomeScreen(TrainerScreen):
             if attempt.submitted_at is not None and attempt.score is not None:
                 track = self.context.library.track(attempt.track)
                 title = track.title.get(lang) if track else attempt.track
-                kind = self.t("exam.practice") if attempt.practice else self.t("exam.counted")
+                kind = self.t(
+                    "exam.practice"
+                    if attempt.practice
+                    else "exam.kind_timed_out"
+                    if ran_out_of_time(attempt)
+                    else "exam.counted"
+                )
                 results.append(
                     (
                         attempt.submitted_at,
@@ -210,6 +268,14 @@ class HomeScreen(TrainerScreen):
         else:
             yield Static(self.t("home.content_ok"), classes="ok")
         yield Static(self.t("home.people", count=len(self.context.accounts.people())))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(30, self._refresh_exam_notice)  # the minutes left keep counting
+
+    def _refresh_exam_notice(self) -> None:
+        for notice in self.query("#exam-notice").results(Static):
+            notice.update("\n".join(self._exam_notices()))
 
     def fill(self) -> None:
         if not self.person.has_role("learner"):

@@ -11,10 +11,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from trainer.services.exams import minutes_left, ran_out_of_time
 from trainer.ui.screens.base import TrainerScreen
 
 if TYPE_CHECKING:
     from trainer.content.models import Track
+    from trainer.storage.records import ExamAttempt
 
 DONE_MARK, TODO_MARK = "✓", "·"
 
@@ -26,6 +28,7 @@ class TrackScreen(TrainerScreen):
         Binding("e", "exam", "keys.exam"),
         Binding("r", "roleplays", "keys.roleplays"),
         Binding("a", "assessment", "keys.assessment"),
+        Binding("u", "resume_exam", "keys.resume_exam"),
     ]
 
     def __init__(self, track_id: str) -> None:
@@ -41,6 +44,8 @@ class TrackScreen(TrainerScreen):
     def compose(self) -> ComposeResult:
         track, lang = self.track, self.trainer_app.tr.lang
         yield Header()
+        # outside the scroll: the lesson list, focused, scrolls the lines above it away
+        yield Static("", id="track-exam-open", classes="next-step")
         with VerticalScroll(id="track"):
             yield Static(track.title.get(lang), classes="card-title")
             if track.description is not None:
@@ -79,19 +84,49 @@ class TrackScreen(TrainerScreen):
         listing.highlighted = highlighted if highlighted is not None else 1
         listing.focus()
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(30, self._refresh_exam_line)  # the minutes left keep counting
+
+    def _refresh_exam_line(self) -> None:
+        self.query_one("#track-exam", Static).update(self._exam_line())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "exam":
             return self.track.exam is not None
         if action == "roleplays":
             return bool(self.context.roleplays.scenarios_of(self.track))
+        if action == "resume_exam":
+            return self._open_sitting() is not None
         return True
+
+    def _open_sitting(self) -> ExamAttempt | None:
+        if self.track.exam is None:
+            return None
+        return self.context.exams.open_attempt(self.trainer_app.signed_in_person, self.track_id)
+
+    def action_resume_exam(self) -> None:
+        from trainer.ui.screens.exam import ExamScreen
+
+        sitting = self._open_sitting()
+        if sitting is not None:
+            self.app.push_screen(ExamScreen(sitting.id))
 
     def _exam_line(self) -> str:
         if self.track.exam is None:
             return ""
         status = self.context.exams.status(self.trainer_app.signed_in_person, self.track_id)
         best = f"{status.best_score:g}" if status.best_score is not None else "-"
-        return self.t("track.exam_line", best=best, used=status.attempts_used)
+        line = self.t("track.exam_line", best=best, used=status.attempts_used)
+        notice = self.query_one("#track-exam-open", Static)
+        notice.display = status.open_attempt is not None
+        if status.open_attempt is not None:
+            minutes = minutes_left(status.open_attempt)
+            notice.update(self.t("track.exam_open", minutes=minutes))
+        last = status.last_sitting
+        if last is not None and ran_out_of_time(last):
+            return f"{line}\n{self.t('exam.timed_out', score=f'{last.score or 0:g}')}"
+        return line
 
     def _assessment_line(self) -> str:
         person = self.trainer_app.signed_in_person
