@@ -10,16 +10,23 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from trainer.cli_output import check_output, write_output
 from trainer.i18n import Translator
 from trainer.services.certificates import CertificateError
 from trainer.services.context import TrainerContext
-from trainer.storage.files import atomic_write_bytes
 
 
 def certificate_issue(
-    context: TrainerContext, person_id: str, track_id: str, output: Path | None, tr: Translator
+    context: TrainerContext,
+    person_id: str,
+    track_id: str,
+    output: Path | None,
+    force: bool,
+    tr: Translator,
 ) -> int:
     lang = tr.lang
+    if output is not None:
+        check_output(output, force, tr)  # before issuing: a refusal stores nothing
     try:
         issued = context.certificates.issue(None, person_id, track_id)
     except CertificateError as error:
@@ -41,16 +48,17 @@ def certificate_issue(
     if issued.missing_glyphs:
         print(tr("cli.missing_glyphs", chars=" ".join(issued.missing_glyphs)), file=sys.stderr)
     if output is not None:
-        atomic_write_bytes(output, issued.pdf, shared=True)
+        write_output(output, issued.pdf, tr)
         print(tr("cli.written", path=output))
     return 0
 
 
 def certificate_export(
-    context: TrainerContext, track_id: str | None, output: Path, tr: Translator
+    context: TrainerContext, track_id: str | None, output: Path, force: bool, tr: Translator
 ) -> int:
     from rich.progress import Progress
 
+    check_output(output, force, tr)
     with Progress(transient=True) as progress:
         task = progress.add_task(tr("cli.exporting"), total=None)
 
@@ -58,7 +66,7 @@ def certificate_export(
             progress.update(task, completed=done, total=total)
 
         data = context.certificates.export(None, track_id, progress=advance)
-    atomic_write_bytes(output, data, shared=True)
+    write_output(output, data, tr)
     import zipfile
     from io import BytesIO
 

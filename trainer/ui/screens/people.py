@@ -165,11 +165,13 @@ class PeopleScreen(TrainerScreen):
         def submit(mentor_id: str | None, days_text: str) -> str | None:
             if mentor_id is None:
                 return self.t("mentor.pick_mentor")
-            if not days_text.isdigit() or not 1 <= int(days_text) <= 365:
+            try:  # not isdigit(): it takes "²", which int() refuses
+                length = int(days_text)
+            except ValueError:
                 return self.t("mentor.bad_days")
-            try:
+            try:  # the service holds the range, as it does for `trainer mentor assign`
                 self.context.mentoring.assign(
-                    self.trainer_app.signed_in_person, mentor_id, person.id, days=int(days_text)
+                    self.trainer_app.signed_in_person, mentor_id, person.id, days=length
                 )
             except (MentoringError, AccessDenied) as error:
                 return self.t(error.catalog_key, **error.values)
