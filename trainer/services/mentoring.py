@@ -157,7 +157,10 @@ class Mentoring:
         mentee_id: str,
         start: dt.datetime | None = None,
         days: int | None = None,
+        at: dt.datetime | None = None,
     ) -> Mentorship:
+        """Assign `mentor_id` to `mentee_id` from `start` (default: `at`, the moment of
+        assigning, now by default) for `days` (default: the longest of the mentee's tracks')."""
         require_role(actor, "trainer")
         mentor, mentee = self.store.person(mentor_id), self.store.person(mentee_id)
         if mentor is None or not mentor.has_role("mentor"):
@@ -169,14 +172,15 @@ class Mentoring:
         if days is None:
             tracks = [self.library.track(track_id) for track_id in mentee.tracks]
             days = max((t.mentorship_days for t in tracks if t), default=0) or DEFAULT_DAYS
+        moment = at or now()
         check_days(days)
         if start is not None:
-            check_start(start)
+            check_start(start, moment.date())
         mentorship = Mentorship(
             id=new_id("mentorship"),
             mentor=mentor_id,
             mentee=mentee_id,
-            start=start or now(),
+            start=start or moment,
             days=days,
             assigned_by=actor.id,
         )
