@@ -654,8 +654,12 @@ def _read_password(from_stdin: bool, tr: Translator) -> str:
     if from_stdin:
         # a line piped from Windows ends in \r\n (an old Mac's in \r): neither is the password's
         return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-    first = getpass.getpass(tr("cli.password_prompt"))
-    if getpass.getpass(tr("cli.password_again")) != first:
+    try:
+        first = getpass.getpass(tr("cli.password_prompt"))
+        again = getpass.getpass(tr("cli.password_again"))
+    except EOFError:  # no terminal and stdin at its end (a script, `< /dev/null`)
+        raise CommandError(tr("cli.password_none")) from None
+    if again != first:
         raise CommandError(tr("cli.password_mismatch"))
     return first
 

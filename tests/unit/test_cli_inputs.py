@@ -266,3 +266,19 @@ def test_control_characters_in_a_typed_id_print_escaped(
 ) -> None:
     assert run(data_dir, "user", "unlock", "x\x1b[2J") == 1
     assert capsys.readouterr().err == "Nobody with the id x\\x1b[2J is in the roster.\n"
+
+
+def test_no_password_at_the_prompt_is_one_sentence(
+    org: TrainerContext,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def end_of_input(prompt: str = "") -> str:
+        raise EOFError  # what getpass does when stdin is at its end and there is no terminal
+
+    monkeypatch.setattr("getpass.getpass", end_of_input)
+    before = data_bytes(data_dir)
+    assert run(data_dir, "user", "add", "王五", "--role", "learner") == 1
+    assert capsys.readouterr().err.startswith("No password was given (stdin ended)")
+    assert data_bytes(data_dir) == before
