@@ -265,6 +265,22 @@ def printable_lines(text: str) -> str:
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
+def printable_json(text: str) -> str:
+    """JSON text with every unprintable character written as its `\\uXXXX` escape: the same
+    data to a program, nothing a terminal acts on."""
+    return "".join(
+        char if char.isprintable() or char == "\n" else _json_escape(char) for char in text
+    )
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the basic plane: JSON writes a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def _printable_values(values: dict[str, Any]) -> dict[str, Any]:
     return {name: printable(v) if isinstance(v, str) else v for name, v in values.items()}
 
@@ -673,7 +689,8 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
             rows = [
                 {"id": p.id, "name": p.name, "roles": p.roles, "tracks": p.tracks} for p in people
             ]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            # JSON escapes C0 controls itself, not DEL or the C1 ones (\x9b starts a CSI too)
+            print(printable_json(json.dumps(rows, ensure_ascii=False, indent=2)))
         elif not people:
             print(tr("cli.no_people"))
         else:

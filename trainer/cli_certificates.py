@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from trainer.cli import printable
 from trainer.cli_output import check_output, write_output
 from trainer.i18n import Translator
 from trainer.services.certificates import CertificateError
@@ -39,7 +40,7 @@ def certificate_issue(
     print(
         tr(
             key,
-            name=certificate.person_name,
+            name=printable(certificate.person_name),
             code=certificate.id,
             grade=tr(f"assessment.grade_{certificate.grade}"),
             final=f"{certificate.final:g}",
@@ -77,7 +78,7 @@ def certificate_export(
 
 def certificate_revoke(context: TrainerContext, code: str, reason: str, tr: Translator) -> int:
     revoked = context.certificates.revoke(None, code, reason)
-    print(tr("cli.revoked", code=revoked.id, name=revoked.person_name))
+    print(tr("cli.revoked", code=revoked.id, name=printable(revoked.person_name)))
     return 0
 
 
@@ -97,7 +98,7 @@ def verify(context: TrainerContext, code: str, pdf: Path | None, tr: Translator)
     track = certificate.track_title.get(lang) or certificate.track
     facts = tr(
         "cli.verify_facts",
-        name=certificate.person_name,
+        name=printable(certificate.person_name),
         track=track,
         grade=tr(f"assessment.grade_{certificate.grade}"),
         final=f"{certificate.final:g}",
@@ -126,7 +127,7 @@ def verify(context: TrainerContext, code: str, pdf: Path | None, tr: Translator)
                 "cli.verify_revoked",
                 code=certificate.id,
                 date=certificate.revoked_at.date().isoformat(),
-                reason=certificate.revoked_reason,
+                reason=printable(certificate.revoked_reason),
             )
         )
     print(f"  {facts}")

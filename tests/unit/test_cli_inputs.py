@@ -282,3 +282,16 @@ def test_no_password_at_the_prompt_is_one_sentence(
     assert run(data_dir, "user", "add", "王五", "--role", "learner") == 1
     assert capsys.readouterr().err.startswith("No password was given (stdin ended)")
     assert data_bytes(data_dir) == before
+
+
+def test_the_json_listing_escapes_what_json_leaves_raw(
+    org: TrainerContext, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    name = "Li\x9b31mNa\x7f\U000e0001"  # C1 CSI, DEL, a tag character: JSON writes them as is
+    rename(org, "li", name)
+    assert run(data_dir, "user", "list", "--json") == 0
+    out = capsys.readouterr().out
+    assert all(char.isprintable() or char == "\n" for char in out)
+    assert {person["id"]: person["name"] for person in json.loads(out)}["li"] == name
