@@ -312,7 +312,7 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
                 settings, arguments.scenario, arguments.transcript, arguments.json, tr
             )
         except RolePlayCommandError as error:
-            print("\n".join(error.lines), file=sys.stderr)
+            print("\n".join(printable(line) for line in error.lines), file=sys.stderr)
             return 1
     if arguments.command in ("certificate", "verify"):
         return _certificate_dispatch(arguments, settings, tr)
@@ -392,7 +392,7 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
 
     context = open_context(settings)
     if bank is not None and context.library.bank(bank) is None:
-        raise CommandError(tr("cli.unknown_bank", bank=bank))
+        raise CommandError(tr("cli.unknown_bank", bank=printable(bank)))
     analysis = context.item_analysis
     questions = analysis.questions(operator(), bank)
     exams = analysis.exams(operator())
@@ -479,7 +479,7 @@ def exam_preview_command(
     library = open_context(settings).library
     track = library.track(track_id)
     if track is None:
-        raise CommandError(tr("cli.unknown_tracks", tracks=track_id))
+        raise CommandError(tr("cli.unknown_tracks", tracks=printable(track_id)))
     paper = draw_paper(library, track, seed)
     if as_json:
         print(
@@ -539,9 +539,9 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
         elif path.is_file():
             given_files.append(path)
         elif path.is_dir():
-            raise CommandError(tr("cli.not_a_root", path=path), status=2)
+            raise CommandError(tr("cli.not_a_root", path=printable(str(path))), status=2)
         else:
-            raise CommandError(tr("cli.no_such_path", path=path), status=2)
+            raise CommandError(tr("cli.no_such_path", path=printable(str(path))), status=2)
     from trainer.services.roleplay.golden import golden_problems
 
     library = load_library(
@@ -700,7 +700,7 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
     if action == "add":
         unknown = [track for track in arguments.tracks if context.library.track(track) is None]
         if unknown:
-            raise CommandError(tr("cli.unknown_tracks", tracks=", ".join(unknown)))
+            raise CommandError(tr("cli.unknown_tracks", tracks=printable(", ".join(unknown))))
         first = context.store.organisation() is None
         if first and not arguments.organisation:
             raise CommandError(tr("cli.needs_setup"))

@@ -86,13 +86,13 @@ def verify(context: TrainerContext, code: str, pdf: Path | None, tr: Translator)
     data = None
     if pdf is not None:
         if not pdf.is_file():
-            print(tr("cli.no_such_path", path=pdf), file=sys.stderr)
+            print(tr("cli.no_such_path", path=printable(str(pdf))), file=sys.stderr)
             return 2
         data = pdf.read_bytes()
     result = context.certificates.verify(code, data)
     certificate = result.certificate
     if certificate is None:
-        print(tr("cli.verify_unknown", code=code.upper()))
+        print(tr("cli.verify_unknown", code=printable(code.upper())))
         return 1
     lang = tr.lang
     track = certificate.track_title.get(lang) or certificate.track

@@ -71,11 +71,11 @@ def import_command(
         print(tr("cli.import_needs"), file=sys.stderr)
         return 2
     if not source.is_file():
-        print(tr("cli.no_such_path", path=source), file=sys.stderr)
+        print(tr("cli.no_such_path", path=printable(str(source))), file=sys.stderr)
         return 2
     kind = kind or _BY_SUFFIX.get(source.suffix.lower())
     if kind is None:
-        print(tr("cli.import_format", path=source), file=sys.stderr)
+        print(tr("cli.import_format", path=printable(str(source))), file=sys.stderr)
         return 2
     check_output(output, force, tr)
     if bank_id is not None and not is_id(bank_id):

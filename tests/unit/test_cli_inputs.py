@@ -295,3 +295,12 @@ def test_the_json_listing_escapes_what_json_leaves_raw(
     out = capsys.readouterr().out
     assert all(char.isprintable() or char == "\n" for char in out)
     assert {person["id"]: person["name"] for person in json.loads(out)}["li"] == name
+
+
+def test_a_typed_code_or_bank_echoes_escaped(
+    org: TrainerContext, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "verify", "x\x1b[2j") == 1
+    assert capsys.readouterr().out == "No certificate has the code X\\x1b[2J: it is not genuine.\n"
+    assert run(data_dir, "stats", "bank\x1b]0;pwned\x07") == 1
+    assert "\x1b" not in capsys.readouterr().err
