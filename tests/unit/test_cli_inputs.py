@@ -304,3 +304,24 @@ def test_a_typed_code_or_bank_echoes_escaped(
     assert capsys.readouterr().out == "No certificate has the code X\\x1b[2J: it is not genuine.\n"
     assert run(data_dir, "stats", "bank\x1b]0;pwned\x07") == 1
     assert "\x1b" not in capsys.readouterr().err
+
+
+def test_a_failed_write_is_one_sentence(
+    org: TrainerContext,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import errno
+
+    def disk_full(path: Path, data: bytes, **_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("trainer.cli_output.atomic_write_bytes", disk_full)
+    target = tmp_path / "liu.csv"
+    assert run(data_dir, "report", "mentor", "liu", "--csv", str(target)) == 1
+    assert capsys.readouterr().err == (
+        f"{target} could not be written (No space left on device); "
+        "nothing was left half-written there.\n"
+    )
