@@ -126,7 +126,8 @@ async def test_the_assign_dialog_checks_the_length_as_the_command_does(
             ("²", "Give the length as a whole number of days (1 to 365)."),  # isdigit() but no int
         ]:
             days.value = typed
-            await pilot.click("#ok")
+            days.focus()
+            await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, AssignMentorDialog)
             assert sentence in screen_text(app)
