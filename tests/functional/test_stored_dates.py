@@ -70,3 +70,26 @@ def test_the_report_is_written(context: TrainerContext, data_dir: Path, tmp_path
     argv = ["--lang", "en", "--data", str(data_dir), "report", "mentor", "liu", "-o", str(pdf)]
     assert main(argv) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_a_name_that_looks_like_markup_is_shown_as_written(context: TrainerContext) -> None:
+    """Names are text, never markup: "[/x]" once ended the sign-in screen, the mentor's
+    dashboard and the people screen with a MarkupError."""
+    organisation_with_learner(context)
+    trainer = context.accounts.person("chen")
+    context.accounts.add_person(trainer, "刘洋", ["mentor"], PASSWORD, [], "liu")
+    context.accounts.add_person(trainer, "[/x] [b]Wu", ["learner"], PASSWORD, ["new_hire"], "wu")
+    context.mentoring.assign(trainer, "liu", "wu")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "liu", PASSWORD)
+        assert isinstance(app.screen, HomeScreen), screen_text(app)
+        table = app.screen.query_one("#mentees", DataTable)
+        assert str(table.get_row("wu")[1]) == "[/x] [b]Wu"
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        assert str(table.get_row("wu")[1]) == "[/x] [b]Wu"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -47,7 +48,7 @@ class PeopleScreen(TrainerScreen):
             locked = person.locked_until is not None and person.locked_until > moment
             table.add_row(
                 person.id,
-                person.name,
+                Text(person.name),  # a str cell is markup: "[/x]" in a name would fail
                 self.t("home.separator").join(self.t(f"role.{role}") for role in person.roles),
                 ", ".join(person.tracks) or "-",
                 self.t("people.locked") if locked else self.t("people.active"),
