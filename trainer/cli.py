@@ -52,6 +52,9 @@ class CommandError(Exception):
         self.status = status
 
 
+_FORCE_HELP = "replace an existing file / 覆盖已有文件"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trainer",
@@ -98,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("scenario", metavar="SCENARIO", help="scenario id or file / 场景 id 或文件")
     play.add_argument("--save", type=Path, help="write the call as a transcript / 保存对话脚本")
+    play.add_argument("--force", action="store_true", help=_FORCE_HELP)
     calibrate = roleplay_commands.add_parser(
         "calibrate",
         help="measure scoring against reviewer-judged transcripts / 用评审判定的对话校准评分",
@@ -119,9 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("person")
     issue.add_argument("track")
     issue.add_argument("-o", "--output", type=Path, help="write the PDF here / 保存 PDF")
+    issue.add_argument("--force", action="store_true", help=_FORCE_HELP)
     export = certificate_commands.add_parser("export", help="all current PDFs as a zip / 导出")
     export.add_argument("--track")
     export.add_argument("-o", "--output", type=Path, required=True)
+    export.add_argument("--force", action="store_true", help=_FORCE_HELP)
     revoke = certificate_commands.add_parser("revoke", help="revoke a certificate / 吊销")
     revoke.add_argument("code")
     revoke.add_argument("--reason", required=True)
@@ -134,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     assign = mentor_commands.add_parser("assign", help="assign a mentor / 分配导师")
     assign.add_argument("mentor")
     assign.add_argument("mentee")
-    assign.add_argument("--days", type=int, help="length (default: the track's, or 30)")
-    assign.add_argument("--start", help="YYYY-MM-DD (default: today)")
+    assign.add_argument("--days", type=int, help="length, 1-365 (default: the track's, or 30)")
+    assign.add_argument("--start", help="YYYY-MM-DD, within a year of today (default: today)")
     report = commands.add_parser("report", help="progress reports / 进度报告")
     report_commands = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
     mentor_report = report_commands.add_parser("mentor", help="a mentor's mentees / 导师报告")
@@ -143,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     mentor_report.add_argument("--mentee", help="one mentee only / 仅一名学员")
     mentor_report.add_argument("-o", "--output", type=Path, help="PDF file")
     mentor_report.add_argument("--csv", dest="csv_file", type=Path, help="CSV file")
+    mentor_report.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     stats = commands.add_parser("stats", help="item analysis / 题目分析")
     stats.add_argument("bank", nargs="?", help="one bank only / 仅一个题库")
@@ -156,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("-o", "--output", type=Path, help="the bank file to write / 题库文件")
     importing.add_argument("--id", dest="bank_id", help="the bank's id (default: from -o)")
     importing.add_argument("--category", default="imported", help="Aiken's category")
-    importing.add_argument("--force", action="store_true", help="overwrite -o / 覆盖")
+    importing.add_argument("--force", action="store_true", help="overwrite -o or --template / 覆盖")
     importing.add_argument("--template", type=Path, help="write a spreadsheet template / 模板")
     exporting = commands.add_parser("export", help="export a bank / 导出题库")
     exporting.add_argument("bank")
@@ -164,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", dest="export_format", choices=["gift", "xlsx", "csv"], required=True
     )
     exporting.add_argument("-o", "--output", type=Path, required=True)
+    exporting.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     serve = commands.add_parser("serve", help="serve the app to browsers / 通过浏览器访问")
     serve.add_argument(
@@ -254,16 +262,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         tr = Translator(settings.language)
         return _dispatch(arguments, settings, tr)
     except CommandError as error:
-        print(str(error), file=sys.stderr)
+        print(printable_lines(str(error)), file=sys.stderr)
         return error.status
     except TrainerError as error:
-        print(tr(error.catalog_key, **error.values), file=sys.stderr)
+        print(tr(error.catalog_key, **_printable_values(error.values)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader (`| head`) went away: not an error of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from failing at exit
         return 0
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (escape codes, newlines, NUL) shown as escapes, so
+    typed or stored text can never move the cursor or colour the operator's terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
+def printable_lines(text: str) -> str:
+    """`printable` line by line: a message's own line breaks stay."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def printable_json(text: str) -> str:
+    """JSON text with every unprintable character written as its `\\uXXXX` escape: the same
+    data to a program, nothing a terminal acts on."""
+    return "".join(
+        char if char.isprintable() or char == "\n" else _json_escape(char) for char in text
+    )
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the basic plane: JSON writes a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _printable_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: printable(v) if isinstance(v, str) else v for name, v in values.items()}
 
 
 def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator) -> int:
@@ -290,12 +334,14 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
             if arguments.roleplay_command == "calibrate":
                 return roleplay_calibrate_command(settings, arguments.paths, arguments.json, tr)
             if arguments.roleplay_command == "play":
-                return roleplay_play_command(settings, arguments.scenario, arguments.save, tr)
+                return roleplay_play_command(
+                    settings, arguments.scenario, arguments.save, arguments.force, tr
+                )
             return roleplay_score_command(
                 settings, arguments.scenario, arguments.transcript, arguments.json, tr
             )
         except RolePlayCommandError as error:
-            print("\n".join(error.lines), file=sys.stderr)
+            print("\n".join(printable(line) for line in error.lines), file=sys.stderr)
             return 1
     if arguments.command in ("certificate", "verify"):
         return _certificate_dispatch(arguments, settings, tr)
@@ -308,7 +354,13 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
                 context, arguments.mentor, arguments.mentee, arguments.days, arguments.start, tr
             )
         return cli_mentoring.report_mentor(
-            context, arguments.mentor, arguments.mentee, arguments.output, arguments.csv_file, tr
+            context,
+            arguments.mentor,
+            arguments.mentee,
+            arguments.output,
+            arguments.csv_file,
+            arguments.force,
+            tr,
         )
     if arguments.command == "import":
         from trainer.cli_formats import import_command
@@ -327,7 +379,12 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         from trainer.cli_formats import export_command
 
         return export_command(
-            open_context(settings), arguments.bank, arguments.export_format, arguments.output, tr
+            open_context(settings),
+            arguments.bank,
+            arguments.export_format,
+            arguments.output,
+            arguments.force,
+            tr,
         )
     if arguments.command == "stats":
         return stats_command(settings, arguments.bank, arguments.json, tr)
@@ -349,10 +406,12 @@ def _certificate_dispatch(arguments: argparse.Namespace, settings: Settings, tr:
     action = arguments.certificate_command
     if action == "issue":
         return cli_certificates.certificate_issue(
-            context, arguments.person, arguments.track, arguments.output, tr
+            context, arguments.person, arguments.track, arguments.output, arguments.force, tr
         )
     if action == "export":
-        return cli_certificates.certificate_export(context, arguments.track, arguments.output, tr)
+        return cli_certificates.certificate_export(
+            context, arguments.track, arguments.output, arguments.force, tr
+        )
     return cli_certificates.certificate_revoke(context, arguments.code, arguments.reason, tr)
 
 
@@ -364,7 +423,7 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
 
     context = open_context(settings)
     if bank is not None and context.library.bank(bank) is None:
-        raise CommandError(tr("cli.unknown_bank", bank=bank))
+        raise CommandError(tr("cli.unknown_bank", bank=printable(bank)))
     analysis = context.item_analysis
     questions = analysis.questions(operator(), bank)
     exams = analysis.exams(operator())
@@ -420,12 +479,14 @@ def exam_preview_command(
     settings: Settings, track_id: str, seed: int, as_json: bool, tr: Translator
 ) -> int:
     """Print the paper `seed` draws for a track, with the right answers marked."""
-    from trainer.services.exams import draw_paper
+    from trainer.services.exams import LARGEST_SEED, draw_paper
 
+    if not 0 <= seed <= LARGEST_SEED:
+        raise CommandError(tr("cli.bad_seed", seed=seed, largest=LARGEST_SEED), status=2)
     library = open_context(settings).library
     track = library.track(track_id)
     if track is None:
-        raise CommandError(tr("cli.unknown_tracks", tracks=track_id))
+        raise CommandError(tr("cli.unknown_tracks", tracks=printable(track_id)))
     paper = draw_paper(library, track, seed)
     if as_json:
         print(
@@ -485,9 +546,9 @@ def validate_command(settings: Settings, paths: list[Path], tr: Translator) -> i
         elif path.is_file():
             given_files.append(path)
         elif path.is_dir():
-            raise CommandError(tr("cli.not_a_root", path=path), status=2)
+            raise CommandError(tr("cli.not_a_root", path=printable(str(path))), status=2)
         else:
-            raise CommandError(tr("cli.no_such_path", path=path), status=2)
+            raise CommandError(tr("cli.no_such_path", path=printable(str(path))), status=2)
     from trainer.services.roleplay.golden import golden_problems
 
     library = load_library(
@@ -605,7 +666,8 @@ def _person_row(person: Person, tr: Translator) -> str:
     """One line of a people listing: id, name, roles, tracks, in aligned columns."""
     roles = tr("home.separator").join(tr(f"role.{role}") for role in person.roles)
     tracks = ", ".join(person.tracks) or "-"
-    return f"{person.id:<16} {_pad(person.name, 16)} {_pad(roles, 26)} {tracks}"
+    name, tracks = printable(person.name), printable(tracks)
+    return f"{printable(person.id):<16} {_pad(name, 16)} {_pad(roles, 26)} {tracks}"
 
 
 # ---------------------------------------------------------------- users
@@ -613,9 +675,14 @@ def _person_row(person: Person, tr: Translator) -> str:
 
 def _read_password(from_stdin: bool, tr: Translator) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass(tr("cli.password_prompt"))
-    if getpass.getpass(tr("cli.password_again")) != first:
+        # a line piped from Windows ends in \r\n (an old Mac's in \r): neither is the password's
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    try:
+        first = getpass.getpass(tr("cli.password_prompt"))
+        again = getpass.getpass(tr("cli.password_again"))
+    except EOFError:  # no terminal and stdin at its end (a script, `< /dev/null`)
+        raise CommandError(tr("cli.password_none")) from None
+    if again != first:
         raise CommandError(tr("cli.password_mismatch"))
     return first
 
@@ -629,7 +696,8 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
             rows = [
                 {"id": p.id, "name": p.name, "roles": p.roles, "tracks": p.tracks} for p in people
             ]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            # JSON escapes C0 controls itself, not DEL or the C1 ones (\x9b starts a CSI too)
+            print(printable_json(json.dumps(rows, ensure_ascii=False, indent=2)))
         elif not people:
             print(tr("cli.no_people"))
         else:
@@ -639,7 +707,7 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
     if action == "add":
         unknown = [track for track in arguments.tracks if context.library.track(track) is None]
         if unknown:
-            raise CommandError(tr("cli.unknown_tracks", tracks=", ".join(unknown)))
+            raise CommandError(tr("cli.unknown_tracks", tracks=printable(", ".join(unknown))))
         first = context.store.organisation() is None
         if first and not arguments.organisation:
             raise CommandError(tr("cli.needs_setup"))
@@ -659,19 +727,19 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
                 arguments.tracks,
                 arguments.person_id,
             )
-        print(tr("cli.user_added", name=person.name, id=person.id))
+        print(tr("cli.user_added", name=printable(person.name), id=printable(person.id)))
         return 0
     if action == "passwd":
         accounts.person(arguments.person_id)
         accounts.set_password(
             None, arguments.person_id, _read_password(arguments.password_stdin, tr)
         )
-        print(tr("cli.password_set", id=arguments.person_id))
+        print(tr("cli.password_set", id=printable(arguments.person_id)))
         return 0
     if action == "unlock":
         accounts.unlock(None, arguments.person_id)
-        print(tr("cli.unlocked", id=arguments.person_id))
+        print(tr("cli.unlocked", id=printable(arguments.person_id)))
         return 0
     accounts.remove_person(None, arguments.person_id)
-    print(tr("cli.user_removed", id=arguments.person_id))
+    print(tr("cli.user_removed", id=printable(arguments.person_id)))
     return 0

@@ -10,16 +10,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from trainer.cli import printable
+from trainer.cli_output import check_output, write_output
 from trainer.i18n import Translator
 from trainer.services.certificates import CertificateError
 from trainer.services.context import TrainerContext
-from trainer.storage.files import atomic_write_bytes
 
 
 def certificate_issue(
-    context: TrainerContext, person_id: str, track_id: str, output: Path | None, tr: Translator
+    context: TrainerContext,
+    person_id: str,
+    track_id: str,
+    output: Path | None,
+    force: bool,
+    tr: Translator,
 ) -> int:
     lang = tr.lang
+    if output is not None:
+        check_output(output, force, tr)  # before issuing: a refusal stores nothing
     try:
         issued = context.certificates.issue(None, person_id, track_id)
     except CertificateError as error:
@@ -32,7 +40,7 @@ def certificate_issue(
     print(
         tr(
             key,
-            name=certificate.person_name,
+            name=printable(certificate.person_name),
             code=certificate.id,
             grade=tr(f"assessment.grade_{certificate.grade}"),
             final=f"{certificate.final:g}",
@@ -41,16 +49,17 @@ def certificate_issue(
     if issued.missing_glyphs:
         print(tr("cli.missing_glyphs", chars=" ".join(issued.missing_glyphs)), file=sys.stderr)
     if output is not None:
-        atomic_write_bytes(output, issued.pdf, shared=True)
+        write_output(output, issued.pdf, tr)
         print(tr("cli.written", path=output))
     return 0
 
 
 def certificate_export(
-    context: TrainerContext, track_id: str | None, output: Path, tr: Translator
+    context: TrainerContext, track_id: str | None, output: Path, force: bool, tr: Translator
 ) -> int:
     from rich.progress import Progress
 
+    check_output(output, force, tr)
     with Progress(transient=True) as progress:
         task = progress.add_task(tr("cli.exporting"), total=None)
 
@@ -58,7 +67,7 @@ def certificate_export(
             progress.update(task, completed=done, total=total)
 
         data = context.certificates.export(None, track_id, progress=advance)
-    atomic_write_bytes(output, data, shared=True)
+    write_output(output, data, tr)
     import zipfile
     from io import BytesIO
 
@@ -69,7 +78,7 @@ def certificate_export(
 
 def certificate_revoke(context: TrainerContext, code: str, reason: str, tr: Translator) -> int:
     revoked = context.certificates.revoke(None, code, reason)
-    print(tr("cli.revoked", code=revoked.id, name=revoked.person_name))
+    print(tr("cli.revoked", code=revoked.id, name=printable(revoked.person_name)))
     return 0
 
 
@@ -77,19 +86,19 @@ def verify(context: TrainerContext, code: str, pdf: Path | None, tr: Translator)
     data = None
     if pdf is not None:
         if not pdf.is_file():
-            print(tr("cli.no_such_path", path=pdf), file=sys.stderr)
+            print(tr("cli.no_such_path", path=printable(str(pdf))), file=sys.stderr)
             return 2
         data = pdf.read_bytes()
     result = context.certificates.verify(code, data)
     certificate = result.certificate
     if certificate is None:
-        print(tr("cli.verify_unknown", code=code.upper()))
+        print(tr("cli.verify_unknown", code=printable(code.upper())))
         return 1
     lang = tr.lang
     track = certificate.track_title.get(lang) or certificate.track
     facts = tr(
         "cli.verify_facts",
-        name=certificate.person_name,
+        name=printable(certificate.person_name),
         track=track,
         grade=tr(f"assessment.grade_{certificate.grade}"),
         final=f"{certificate.final:g}",
@@ -118,7 +127,7 @@ def verify(context: TrainerContext, code: str, pdf: Path | None, tr: Translator)
                 "cli.verify_revoked",
                 code=certificate.id,
                 date=certificate.revoked_at.date().isoformat(),
-                reason=certificate.revoked_reason,
+                reason=printable(certificate.revoked_reason),
             )
         )
     print(f"  {facts}")

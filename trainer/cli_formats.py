@@ -8,17 +8,25 @@ overwrites an existing file unless told to (`--force`): banks are often edited b
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
+from trainer.cli import printable
+from trainer.cli_output import check_output, write_output
 from trainer.content.formats.common import ImportFileError, bank_yaml, slug
 from trainer.content.formats.files import read_import_file
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
-from trainer.storage.files import atomic_write_bytes
 
 FORMATS = ("gift", "aiken", "xlsx", "csv")
 _BY_SUFFIX = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".csv": "csv"}
+_LONGEST_ID = 64  # as the content models' `Id`
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` can be a bank's id (fullmatch: `$` would let a final newline by)."""
+    return re.fullmatch(rf"[a-z0-9_-]{{1,{_LONGEST_ID}}}", text) is not None
 
 
 def import_command(
@@ -34,6 +42,7 @@ def import_command(
     from trainer.content.formats import spreadsheet
 
     if template is not None:
+        check_output(template, force, tr)
         rows = [
             {c: row.get(c, "") for c in spreadsheet.COLUMNS} for row in spreadsheet.TEMPLATE_ROWS
         ]
@@ -42,21 +51,22 @@ def import_command(
             if template.suffix.lower() == ".csv"
             else spreadsheet.write_xlsx(rows)
         )
-        atomic_write_bytes(template, data, shared=True)
+        write_output(template, data, tr)
         print(tr("cli.written", path=template))
         return 0
     if source is None or output is None:
         print(tr("cli.import_needs"), file=sys.stderr)
         return 2
     if not source.is_file():
-        print(tr("cli.no_such_path", path=source), file=sys.stderr)
+        print(tr("cli.no_such_path", path=printable(str(source))), file=sys.stderr)
         return 2
     kind = kind or _BY_SUFFIX.get(source.suffix.lower())
     if kind is None:
-        print(tr("cli.import_format", path=source), file=sys.stderr)
+        print(tr("cli.import_format", path=printable(str(source))), file=sys.stderr)
         return 2
-    if output.exists() and not force:
-        print(tr("cli.import_exists", path=output), file=sys.stderr)
+    check_output(output, force, tr)
+    if bank_id is not None and not is_id(bank_id):
+        print(tr("cli.bad_bank_id", value=printable(bank_id), longest=_LONGEST_ID), file=sys.stderr)
         return 2
     try:
         result = read_import_file(source, kind, category)
@@ -70,7 +80,7 @@ def import_command(
         return 1
     identifier = bank_id or slug(output.stem, "imported")
     text = bank_yaml(result.bank(identifier, source.stem))
-    atomic_write_bytes(output, text.encode("utf-8"), shared=True)
+    write_output(output, text.encode("utf-8"), tr)
     print(
         tr(
             "cli.imported",
@@ -83,20 +93,21 @@ def import_command(
 
 
 def export_command(
-    context: TrainerContext, bank_id: str, kind: str, output: Path, tr: Translator
+    context: TrainerContext, bank_id: str, kind: str, output: Path, force: bool, tr: Translator
 ) -> int:
     from trainer.content.formats import gift, spreadsheet
 
     bank = context.library.bank(bank_id)
     if bank is None:
-        print(tr("cli.unknown_bank", bank=bank_id), file=sys.stderr)
+        print(tr("cli.unknown_bank", bank=printable(bank_id)), file=sys.stderr)
         return 1
+    check_output(output, force, tr)
     if kind == "gift":
         data = gift.write_gift(bank, tr.lang).encode("utf-8")
     elif kind == "csv":
         data = spreadsheet.write_csv(spreadsheet.bank_rows(bank))
     else:
         data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank))
-    atomic_write_bytes(output, data, shared=True)
+    write_output(output, data, tr)
     print(tr("cli.exported_bank", count=len(bank.questions), path=output))
     return 0

@@ -9,11 +9,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from trainer.cli import printable
+from trainer.cli_output import check_output, write_output
 from trainer.i18n import Translator
 from trainer.services.certificates import operator
 from trainer.services.context import TrainerContext
+from trainer.services.mentoring import check_days, check_start
 from trainer.services.reports import dashboard_csv, mentor_report_pdf
-from trainer.storage.files import atomic_write_bytes
 
 
 def mentor_assign(
@@ -24,13 +26,16 @@ def mentor_assign(
     start: str | None,
     tr: Translator,
 ) -> int:
+    if days is not None:
+        check_days(days)  # here as well as in the service: before the people are looked up
     moment = None
     if start is not None:
         try:
             moment = dt.datetime.fromisoformat(start)
         except ValueError:
-            print(tr("cli.bad_date", value=start), file=sys.stderr)
+            print(tr("cli.bad_date", value=printable(start)), file=sys.stderr)
             return 2
+        check_start(moment)  # before converting: the year 1 has no local time
         if moment.tzinfo is None:
             moment = moment.astimezone()
     mentorship = context.mentoring.assign(operator(), mentor_id, mentee_id, moment, days)
@@ -52,27 +57,34 @@ def report_mentor(
     mentee_id: str | None,
     output: Path | None,
     csv_file: Path | None,
+    force: bool,
     tr: Translator,
 ) -> int:
+    if output is None and csv_file is None:
+        print(tr("cli.report_needs_output"), file=sys.stderr)
+        return 2
+    for path in (output, csv_file):
+        if path is not None:
+            check_output(path, force, tr)
     mentor = context.accounts.person(mentor_id)
     rows = context.mentoring.dashboard(operator(), mentor_id)
     if mentee_id is not None:
         rows = [row for row in rows if row.person_id == mentee_id]
         if not rows:
-            print(tr("cli.not_a_mentee", mentee=mentee_id, mentor=mentor_id), file=sys.stderr)
+            print(
+                tr("cli.not_a_mentee", mentee=printable(mentee_id), mentor=mentor_id),
+                file=sys.stderr,
+            )
             return 1
-    if output is None and csv_file is None:
-        print(tr("cli.report_needs_output"), file=sys.stderr)
-        return 2
     if output is not None:
         notes = {row.person_id: context.mentoring.notes(operator(), row.person_id) for row in rows}
         organisation = context.store.organisation()
         pdf = mentor_report_pdf(
             rows, notes, tr.lang, mentor.name, organisation.name if organisation else ""
         )
-        atomic_write_bytes(output, pdf, shared=True)
+        write_output(output, pdf, tr)
         print(tr("cli.report_written", path=output, count=len(rows)))
     if csv_file is not None:
-        atomic_write_bytes(csv_file, dashboard_csv(rows), shared=True)
+        write_output(csv_file, dashboard_csv(rows), tr)
         print(tr("cli.written", path=csv_file))
     return 0

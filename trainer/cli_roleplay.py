@@ -105,13 +105,17 @@ def roleplay_score_command(
 
 
 def roleplay_play_command(
-    settings: Settings, scenario_arg: str, save_to: Path | None, tr: Translator
+    settings: Settings, scenario_arg: str, save_to: Path | None, force: bool, tr: Translator
 ) -> int:
     """Play a scenario at the terminal, without signing in and without storing anything.
 
     Free-text turns are typed; at a choice, its number. `?` shows the turn's hint. The end
     prints the scorecard; `--save` writes the call as a transcript (a golden test's turns).
     """
+    from trainer.cli_output import check_output, write_output
+
+    if save_to is not None:
+        check_output(save_to, force, tr)  # now, not after the whole call has been played
     lang = settings.language
     context = open_context(settings)
     scenario, library = resolve_scenario(settings, context, scenario_arg, tr)
@@ -157,9 +161,8 @@ def roleplay_play_command(
     print("\n".join(scorecard_lines(card, lang)))
     if save_to is not None:
         document = {"scenario": scenario.id, "lang": lang, "turns": turns}
-        save_to.write_text(
-            yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        write_output(save_to, text.encode("utf-8"), tr)
         print(tr("cli.written", path=save_to))
     return 0
 

@@ -160,6 +160,8 @@ def _page(lang: str, title: str, sentence: str) -> str:
 def serve_command(settings: Settings, host: str, port: int, tr: Translator) -> int:
     """Serve the app with textual-serve: each browser tab runs `trainer` on this host, on the
     same data folder, so a team shares one place; people still sign in one by one."""
+    if not 1 <= port <= 65535:
+        raise CommandError(tr("cli.bad_port", port=port), status=2)
     directory = open_context(settings).directory
     directory.people()  # report a damaged roster now, not in each tab
     command = [

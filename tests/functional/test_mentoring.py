@@ -101,3 +101,34 @@ async def test_a_mentor_notes_and_signs_off_and_it_lasts(
         text = screen_text(again)
         assert "liu: 道歉后要复述订单号" in text
         assert "signed off" in text and "not signed off" not in text
+
+
+async def test_the_assign_dialog_checks_the_length_as_the_command_does(
+    context: TrainerContext,
+) -> None:
+    with_mentor(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("p")
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        row = [str(table.get_row_at(i)[0]) for i in range(table.row_count)].index("li-na")
+        table.move_cursor(row=row)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, AssignMentorDialog)
+        app.screen.query_one("#mentor", Select).value = "liu"
+        days = app.screen.query_one("#days", Input)
+        for typed, sentence in [
+            ("366", "A mentorship lasts 1 to 365 days, not 366."),
+            ("0", "A mentorship lasts 1 to 365 days, not 0."),
+            ("²", "Give the length as a whole number of days (1 to 365)."),  # isdigit() but no int
+        ]:
+            days.value = typed
+            days.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, AssignMentorDialog)
+            assert sentence in screen_text(app)
+    assert context.store.roster.all(Mentorship) == []

@@ -189,7 +189,7 @@ def test_the_gate_needs_each_condition_in_turn(people: Any, library: ContentLibr
     }
     assert gate(drill=True)["script_drill"] is True
 
-    mentoring.assign(boss, "liu", "wang", start=NOW - dt.timedelta(days=10))
+    mentoring.assign(boss, "liu", "wang", start=NOW - dt.timedelta(days=10), at=NOW)
     assert gate(drill=True)["mentorship"] is False  # 20 days to run
     result = assessments(store, library, 90, 90, True).assess(boss, "wang", "new_hire", NOW)
     assert "The mentorship has 20 more day(s) to run." in [n.render("en") for n in result.missing]

@@ -18,6 +18,7 @@ from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
 from trainer.services.exams import Exams
+from trainer.services.mentoring import mentorship_end
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
 from trainer.storage.records import Mentorship, Person, SignOff, now
@@ -208,7 +209,7 @@ class Assessments:
         else:
             # the first assignment's period; a change of mentor does not restart the month
             first = min(mentorships, key=lambda m: m.start)
-            left = (first.end - at).total_seconds() / 86400
+            left = (mentorship_end(first) - at).total_seconds() / 86400
             done = left <= 0
             detail = (
                 None

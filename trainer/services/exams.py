@@ -23,6 +23,9 @@ from trainer.services.marking import mark
 from trainer.storage.records import ExamAttempt, Person, new_id, now
 from trainer.storage.repositories import DataStore
 
+LARGEST_SEED = 2**31 - 1
+"""Seeds are drawn from 0 to this; a preview of any other number shows no real paper."""
+
 
 class ExamError(TrainerError):
     """An exam action refused for a reason the learner can act on."""
@@ -257,7 +260,7 @@ class Exams:
             raise ExamError(
                 "cooling_down", until=status.next_allowed.astimezone().strftime("%Y-%m-%d %H:%M")
             )
-        seed = secrets.randbits(31) if seed is None else seed
+        seed = secrets.randbits(LARGEST_SEED.bit_length()) if seed is None else seed
         paper = draw_paper(self.library, track, seed)
         attempt = ExamAttempt(
             id=new_id("att"),

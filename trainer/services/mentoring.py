@@ -34,8 +34,16 @@ from trainer.storage.records import (
 from trainer.storage.repositories import DataStore
 
 DEFAULT_DAYS = 30
+MIN_DAYS, MAX_DAYS = 1, 365
+START_WINDOW = dt.timedelta(days=365)
+"""A mentorship starts at most this long before or after today: a typo such as 2062 or
+9999 is refused before it is stored, where it would break every reading of the roster."""
 INACTIVE_DAYS = 7
 FAILING_BELOW = 60.0
+
+# The calendar's ends, two days in, so a shown moment survives conversion to any time zone.
+_EARLIEST_SHOWN = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
+_LATEST_SHOWN = dt.datetime(9999, 12, 29, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,38 @@ class MentoringError(TrainerError):
     area = "mentoring"
 
 
+def check_days(days: int) -> None:
+    """Refuse a mentorship length outside MIN_DAYS..MAX_DAYS."""
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise MentoringError("bad_days", days=days, low=MIN_DAYS, high=MAX_DAYS)
+
+
+def check_start(start: dt.date | dt.datetime, today: dt.date | None = None) -> None:
+    """Refuse a start more than START_WINDOW before or after today (its calendar date is
+    compared, so a naive moment is checked before anything converts it)."""
+    today = today or dt.date.today()
+    day = start.date() if isinstance(start, dt.datetime) else start
+    earliest, latest = today - START_WINDOW, today + START_WINDOW
+    if not earliest <= day <= latest:
+        raise MentoringError("bad_start", start=day.isoformat(), earliest=earliest, latest=latest)
+
+
+def mentorship_end(mentorship: Mentorship) -> dt.datetime:
+    """When `mentorship` ends; the calendar's last shown day for one stored by an older
+    version with a start so late that its end does not exist."""
+    try:
+        return mentorship.end
+    except OverflowError:
+        return _LATEST_SHOWN
+
+
+def shown(moment: dt.datetime) -> dt.datetime:
+    """`moment` kept within the calendar's ends, so showing it in local time cannot fail."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return min(max(moment, _EARLIEST_SHOWN), _LATEST_SHOWN)
+
+
 @dataclass
 class Mentoring:
     store: DataStore
@@ -117,7 +157,10 @@ class Mentoring:
         mentee_id: str,
         start: dt.datetime | None = None,
         days: int | None = None,
+        at: dt.datetime | None = None,
     ) -> Mentorship:
+        """Assign `mentor_id` to `mentee_id` from `start` (default: `at`, the moment of
+        assigning, now by default) for `days` (default: the longest of the mentee's tracks')."""
         require_role(actor, "trainer")
         mentor, mentee = self.store.person(mentor_id), self.store.person(mentee_id)
         if mentor is None or not mentor.has_role("mentor"):
@@ -129,11 +172,15 @@ class Mentoring:
         if days is None:
             tracks = [self.library.track(track_id) for track_id in mentee.tracks]
             days = max((t.mentorship_days for t in tracks if t), default=0) or DEFAULT_DAYS
+        moment = at or now()
+        check_days(days)
+        if start is not None:
+            check_start(start, moment.date())
         mentorship = Mentorship(
             id=new_id("mentorship"),
             mentor=mentor_id,
             mentee=mentee_id,
-            start=start or now(),
+            start=start or moment,
             days=days,
             assigned_by=actor.id,
         )
@@ -245,7 +292,8 @@ class Mentoring:
         moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
         last_activity = max(moments, default=None)
         signed_off = any(s.mentee == person.id for s in self.store.roster.all(SignOff))
-        days_left = _days_until(mentorship.end, at)
+        end = mentorship_end(mentorship)
+        days_left = _days_until(end, at)
 
         attention = []
         if days_left < 0 and not signed_off:
@@ -261,15 +309,15 @@ class Mentoring:
             name=person.name,
             tracks=list(person.tracks),
             mentor=mentorship.mentor,
-            start=mentorship.start,
-            end=mentorship.end,
+            start=shown(mentorship.start),
+            end=shown(end),
             days_left=days_left,
             lessons_done=len({(lesson.track, lesson.lesson) for lesson in lessons}),
             lessons_total=lessons_total,
             best_theory=best_theory,
             best_practical=best_practical,
             competencies=competencies(runs),
-            last_activity=last_activity,
+            last_activity=shown(last_activity) if last_activity else None,
             signed_off=signed_off,
             attention=attention,
         )

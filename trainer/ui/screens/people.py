@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -47,7 +48,7 @@ class PeopleScreen(TrainerScreen):
             locked = person.locked_until is not None and person.locked_until > moment
             table.add_row(
                 person.id,
-                person.name,
+                Text(person.name),  # a str cell is markup: "[/x]" in a name would fail
                 self.t("home.separator").join(self.t(f"role.{role}") for role in person.roles),
                 ", ".join(person.tracks) or "-",
                 self.t("people.locked") if locked else self.t("people.active"),
@@ -165,11 +166,13 @@ class PeopleScreen(TrainerScreen):
         def submit(mentor_id: str | None, days_text: str) -> str | None:
             if mentor_id is None:
                 return self.t("mentor.pick_mentor")
-            if not days_text.isdigit() or not 1 <= int(days_text) <= 365:
+            try:  # not isdigit(): it takes "²", which int() refuses
+                length = int(days_text)
+            except ValueError:
                 return self.t("mentor.bad_days")
-            try:
+            try:  # the service holds the range, as it does for `trainer mentor assign`
                 self.context.mentoring.assign(
-                    self.trainer_app.signed_in_person, mentor_id, person.id, days=int(days_text)
+                    self.trainer_app.signed_in_person, mentor_id, person.id, days=length
                 )
             except (MentoringError, AccessDenied) as error:
                 return self.t(error.catalog_key, **error.values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -63,7 +64,9 @@ class SignInScreen(TrainerScreen):
         listing = self.query_one("#people", OptionList)
         listing.clear_options()
         listing.add_options(
-            Option(f"{person.name}  ({person.id})", id=person.id) for person in people
+            # Text, not a str: a str prompt is markup, and "[/x]" in a name would end the screen
+            Option(Text(f"{person.name}  ({person.id})"), id=person.id)
+            for person in people
         )
         if people:
             listing.highlighted = 0

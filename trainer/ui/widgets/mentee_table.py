@@ -43,7 +43,7 @@ class MenteeTable(DataTable[Any]):
             days = Text(str(row.days_left), style="bold red" if row.days_left < 0 else "")
             cells: list[Any] = [
                 Text("⚠ " + attention, style="bold red") if attention else Text("✓", "green"),
-                row.name,
+                Text(row.name),  # a str cell is markup: "[/x]" in a name would fail
                 days,
                 f"{row.lessons_done}/{row.lessons_total}",
                 figure(row.best_theory),
