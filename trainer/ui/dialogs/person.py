@@ -97,14 +97,8 @@ class PersonDialog(ModalScreen[bool]):
         translate_bindings(self, self.tr)
         self.query_one("#person-name", Input).focus()
 
-    def _value(self, selector: str) -> str:
-        found = self.query(selector)
-        return found.first(Input).value if found else ""
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def save(self) -> None:
-        form = PersonForm(
+    def _form(self) -> PersonForm:
+        return PersonForm(
             name=self._value("#person-name"),
             person_id=self._value("#person-id"),
             password=self._value("#person-password"),
@@ -115,7 +109,29 @@ class PersonDialog(ModalScreen[bool]):
             ],
             tracks=list(self.query_one("#person-tracks", SelectionList).selected),
         )
-        error = self.submit(form)
+
+    def has_unsaved_work(self) -> bool:
+        """Asked by the app before it quits: whether the form differs from what it opened
+        with."""
+        person = self.person
+        opened = PersonForm(
+            name=person.name if person else "",
+            person_id="",
+            password="",
+            roles=[role for role in ROLES if person and role in person.roles],
+            tracks=[track for track, _ in self.tracks if person and track in person.tracks],
+        )
+        form = self._form()
+        return form != opened and (form.name, form.person_id, form.password) != ("", "", "")
+
+    def _value(self, selector: str) -> str:
+        found = self.query(selector)
+        return found.first(Input).value if found else ""
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def save(self) -> None:
+        error = self.submit(self._form())
         if error:
             self.query_one("#person-error", Static).update(error)
         else:
