@@ -154,9 +154,10 @@ class BankEditorScreen(TrainerScreen):
         status = self.t(
             "authoring.status", shown=len(rows), total=len(document.questions), path=document.path
         )
+        status += unsaved
         if document.is_override:
             status += "\n" + self.t("authoring.override", path=document.path)
-        self.query_one("#bank-status", Static).update(status + unsaved)
+        self.query_one("#bank-status", Static).update(status)
 
     def _rows(self, document: BankDocument) -> list[tuple[str, str, str, str]]:
         """The questions that pass the filters: id, type, category and text."""
