@@ -145,6 +145,7 @@ async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "陈静", PASSWORD)
         await pilot.press("v")
+        await app.workers.wait_for_complete()  # the content is read afresh in a thread
         await pilot.pause()
         text = screen_text(app)
         assert "Golden tests passed: b2b_client 3/3, beyond_authority 4/4" in text
@@ -322,3 +323,71 @@ async def test_a_bundled_bank_is_edited_as_a_copy_in_the_data_folder(tmp_path: P
         assert app.screen.query_one("#questions", DataTable).row_count == count + 1
     assert bundled.read_bytes() == before
     assert "id: fc-001-2" in override.read_text("utf-8")
+
+
+THREE_PROBLEMS = """\
+id: multi
+title: {zh: 多, en: Multi}
+categories:
+  general: {zh: 通用, en: General}
+questions:
+  - id: q-1
+    type: single
+    category: general
+    difficulty: 7
+    stem: {zh: 一, en: One}
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+  - id: q-2
+    type: single
+    category: general
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+  - id: q-3
+    type: single
+    category: general
+    stem: {zh: 三, en: Three}
+    explanaton: {zh: x, en: y}
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+"""
+
+
+async def test_content_problems_are_all_shown_and_read_afresh(tmp_path: Path) -> None:
+    from textual.containers import VerticalScroll
+
+    bank = tmp_path / "content" / "question_banks" / "multi.yaml"
+    bank.parent.mkdir(parents=True)
+    bank.write_text(THREE_PROBLEMS, encoding="utf-8")
+    app = editor_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def shown() -> str:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return screen_text(app)
+
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("v")
+        text = await shown()
+        assert "3 problem(s) in the content files" in text
+        assert f"{bank}:9  questions[q-1].difficulty\n    must be at most 3, found 7" in text
+        assert f"{bank}:14  questions[q-2].stem" in text
+        assert f"{bank}:24  questions[q-3].explanaton" in text
+        listing = app.screen.query_one("#problems-list", VerticalScroll)
+        assert listing.max_scroll_x == 0  # wrapped, nothing cut off at the right
+
+        bank.write_text(THREE_PROBLEMS.replace("difficulty: 7", "difficulty: 2"), "utf-8")
+        await pilot.press("r")  # read again, no restart
+        text = await shown()
+        assert "2 problem(s)" in text and ":9  " not in text
+
+        await pilot.press("escape")
+        await pilot.pause()
+        bank.write_text(THREE_PROBLEMS.replace("explanaton", "explanation"), "utf-8")
+        await pilot.press("v")  # opened again: read again
+        text = await shown()
+        assert "2 problem(s)" in text and "explanaton" not in text and ":9  " in text

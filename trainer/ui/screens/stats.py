@@ -129,7 +129,7 @@ class StatsScreen(TrainerScreen):
             attempts=item.attempts,
             facility=figure(item.facility),
             discrimination=figure(item.discrimination),
-        )
+        ).replace("-%", "-")  # no discrimination: a dash, not a percentage
         self.app.push_screen(
             MessageDialog(self.trainer_app.tr, title, self._question_text(question, distribution))
         )
