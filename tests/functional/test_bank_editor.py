@@ -204,6 +204,10 @@ async def test_ctrl_q_asks_before_throwing_away_unsaved_work(tmp_path: Path) -> 
         table.move_cursor(row=0)
         await pilot.press("ctrl+d")  # an unsaved copy
         await pilot.pause()
+        bank = editor_screen.query_one("#bank", Select)
+        bank.value = "supervisor_core"  # refused while unsaved, and the list says so
+        await pilot.pause()
+        assert bank.value == "frontline_core" and table.get_row_at(1)[0] == "fc-001-2"
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)

@@ -193,8 +193,12 @@ class BankEditorScreen(TrainerScreen):
 
     @on(Select.Changed, "#bank")
     def bank_changed(self, event: Select.Changed) -> None:
-        if self.document is not None and self.document.dirty:
+        document = self.document
+        if document is not None and str(event.value) == str(document.data.get("id")):
+            return  # the bank open already (or put back below)
+        if document is not None and document.dirty:
             self.notify(self.t("authoring.save_first"), severity="warning")
+            event.select.value = str(document.data.get("id"))  # the list shows what is open
             return
         self._open(str(event.value))
         self._show()
