@@ -198,7 +198,8 @@ class BankEditorScreen(TrainerScreen):
             return  # the bank open already (or put back below)
         if document is not None and document.dirty:
             self.notify(self.t("authoring.save_first"), severity="warning")
-            event.select.value = str(document.data.get("id"))  # the list shows what is open
+            banks: Select[str] = self.query_one("#bank", Select)
+            banks.value = str(document.data.get("id"))  # the list shows what is open
             return
         self._open(str(event.value))
         self._show()
