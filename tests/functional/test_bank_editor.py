@@ -325,6 +325,7 @@ async def test_a_bundled_bank_is_edited_as_a_copy_in_the_data_folder(tmp_path: P
         await pilot.press("b")  # opened again: the override is what it reads
         await pilot.pause()
         assert app.screen.query_one("#questions", DataTable).row_count == count + 1
+        assert "you are editing a copy" in " ".join(screen_text(app).split())
     assert bundled.read_bytes() == before
     assert "id: fc-001-2" in override.read_text("utf-8")
 

@@ -102,6 +102,8 @@ def test_a_bundled_bank_is_saved_as_an_override_in_the_data_folder(tmp_path: Pat
     assert "id: fc-001\n" not in override.read_text("utf-8")
     reloaded = open_context(settings).library.bank("frontline_core")
     assert reloaded is not None and "fc-001" not in [q.id for q in reloaded.questions]
+    again = open_bank(open_context(settings).library, "frontline_core", settings.own_content_root)
+    assert again.path == override and again.is_override  # still said to be a copy
     # a company root's own file is saved in place
     own = tmp_path / "company" / "question_banks" / "x.yaml"
     assert save_path(own, settings.own_content_root) == own

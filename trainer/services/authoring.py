@@ -92,8 +92,8 @@ class _Layout:
 @dataclass
 class BankDocument:
     """A bank file open for editing. `path` is where it is saved: the file itself, or, for
-    a bundled bank, its override in the data folder's own content root (`source` is then
-    the bundled file it was read from)."""
+    a bundled bank, its override in the data folder's own content root (`overrides` then
+    names the bundled file, which is never written)."""
 
     path: Path
     data: CommentedMap
@@ -101,11 +101,13 @@ class BankDocument:
     layout: _Layout | None
     """None when the questions are not a block list cut into pieces (`questions: []`): the
     whole file is then written by ruamel."""
-    source: Path
+    overrides: Path | None = None
     dirty: bool = False
 
     @classmethod
-    def open(cls, path: Path, save_to: Path | None = None) -> BankDocument:
+    def open(
+        cls, path: Path, save_to: Path | None = None, overrides: Path | None = None
+    ) -> BankDocument:
         try:
             text = path.read_text(encoding="utf-8")
             data = _yaml().load(text)
@@ -114,12 +116,12 @@ class BankDocument:
         if not isinstance(data, CommentedMap) or not isinstance(data.get("questions"), list):
             raise AuthoringError("not_a_bank", path=path)
         items, layout = _cut(text, data["questions"])
-        return cls(save_to or path, data, items, layout, source=path)
+        return cls(save_to or path, data, items, layout, overrides)
 
     @property
     def is_override(self) -> bool:
-        """Whether saving writes a copy beside the bundled file rather than the file read."""
-        return self.source != self.path
+        """Whether this is a copy of a bundled bank, saved in the data folder."""
+        return self.overrides is not None
 
     @property
     def questions(self) -> list[CommentedMap]:
@@ -232,7 +234,6 @@ class BankDocument:
         # what is on disk now is the original of every question
         self.data = _yaml().load(text)
         self.items, self.layout = _cut(text, self.data["questions"])
-        self.source = self.path
         self.dirty = False
 
 
@@ -407,6 +408,15 @@ def save_path(bank_file: Path, own_content_root: Path) -> Path:
 
 
 def open_bank(library: Any, bank_id: str, own_content_root: Path) -> BankDocument:
-    """The bank `bank_id` as loaded, open for editing, saved where `save_path` says."""
+    """The bank `bank_id` as loaded, open for editing, saved where `save_path` says; an
+    override saved before is opened as the copy of the bundled bank it is."""
     path = bank_path(library, bank_id)
-    return BankDocument.open(path, save_to=save_path(path, own_content_root))
+    target = save_path(path, own_content_root)
+    if target != path:
+        return BankDocument.open(path, save_to=target, overrides=path)
+    try:
+        relative = path.resolve().relative_to(own_content_root.resolve())
+    except ValueError:
+        return BankDocument.open(path)
+    bundled = bundled_content_root() / relative
+    return BankDocument.open(path, overrides=bundled if bundled.is_file() else None)

@@ -150,13 +150,13 @@ class BankEditorScreen(TrainerScreen):
         if keep is not None and keep in document.ids():
             with contextlib.suppress(RowDoesNotExist):  # filtered out: leave the cursor be
                 table.move_cursor(row=table.get_row_index(keep))
-        unsaved = self.t("authoring.unsaved") if document.dirty else ""
         status = self.t(
-            "authoring.status", shown=len(rows), total=len(document.questions), path=document.path
+            "authoring.override" if document.is_override else "authoring.status",
+            shown=len(rows),
+            total=len(document.questions),
+            path=document.path,
         )
-        status += unsaved
-        if document.is_override:
-            status += "\n" + self.t("authoring.override", path=document.path)
+        status += self.t("authoring.unsaved") if document.dirty else ""
         self.query_one("#bank-status", Static).update(status)
 
     def _rows(self, document: BankDocument) -> list[tuple[str, str, str, str]]:
