@@ -113,16 +113,12 @@ class PersonDialog(ModalScreen[bool]):
     def has_unsaved_work(self) -> bool:
         """Asked by the app before it quits: whether the form differs from what it opened
         with."""
-        person = self.person
-        opened = PersonForm(
-            name=person.name if person else "",
-            person_id="",
-            password="",
-            roles=[role for role in ROLES if person and role in person.roles],
-            tracks=[track for track, _ in self.tracks if person and track in person.tracks],
+        person, form = self.person, self._form()
+        opened = (
+            (person.name, set(person.roles), set(person.tracks)) if person else ("", set(), set())
         )
-        form = self._form()
-        return form != opened and (form.name, form.person_id, form.password) != ("", "", "")
+        now = (form.name, set(form.roles), set(form.tracks))
+        return now != opened or bool(form.person_id or form.password)
 
     def _value(self, selector: str) -> str:
         found = self.query(selector)
