@@ -435,6 +435,11 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     for exam in exams:
+        alpha = (
+            tr("stats.too_few_attempts", count=exam.attempts)
+            if exam.too_few_for_alpha
+            else figure(exam.alpha)
+        )
         print(
             tr(
                 "cli.stats_exam",
@@ -443,7 +448,7 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
                 mean=figure(exam.mean),
                 median=figure(exam.median),
                 sd=figure(exam.sd),
-                alpha=figure(exam.alpha),
+                alpha=alpha,
             )
         )
     if not questions:
@@ -451,10 +456,14 @@ def stats_command(settings: Settings, bank: str | None, as_json: bool, tr: Trans
         return 0
     print(tr("cli.stats_header"))
     for question in questions:
-        flags = ", ".join(tr(f"stats.flag_{flag}") for flag in question.flags)
+        flags = (
+            tr("stats.too_few_answers", count=question.attempts)
+            if question.too_few_answers
+            else ", ".join(tr(f"stats.flag_{flag}") for flag in question.flags)
+        )
         print(
-            f"{question.key:<28} {question.attempts:>5} {question.facility:>9.2f} "
-            f"{figure(question.discrimination):>8}  {flags}"
+            f"{question.key:<28} {question.attempts:>5} {question.facility:>8.1f}% "
+            f"{figure(question.discrimination):>7}%  {flags}"
         )
     return 0
 

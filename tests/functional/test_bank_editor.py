@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
 from trainer.content.loader import load_library
@@ -145,6 +145,7 @@ async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "陈静", PASSWORD)
         await pilot.press("v")
+        await app.workers.wait_for_complete()  # the content is read afresh in a thread
         await pilot.pause()
         text = screen_text(app)
         assert "Golden tests passed: b2b_client 3/3, beyond_authority 4/4" in text
@@ -181,6 +182,220 @@ async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
     written = tmp_path / "data" / "content" / "question_banks" / "corpus.yaml"
     assert written.is_file()
     assert open_context(context.settings).library.bank("corpus") is not None
+
+
+def plain_app(tmp_path: Path, language: str = "en") -> TrainerApp:
+    """The app on a fresh organisation with the bundled content only."""
+    context = open_context(Settings(data_dir=tmp_path / "data", language=language))
+    organisation_with_learner(context)
+    return make_app(context)
+
+
+async def test_ctrl_q_asks_before_throwing_away_unsaved_work(tmp_path: Path) -> None:
+    app = plain_app(tmp_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        editor_screen = app.screen
+        assert isinstance(editor_screen, BankEditorScreen)
+        table = editor_screen.query_one("#questions", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+d")  # an unsaved copy
+        await pilot.pause()
+        bank = editor_screen.query_one("#bank", Select)
+        bank.value = "supervisor_core"  # refused while unsaved, and the list says so
+        await pilot.pause()
+        assert bank.value == "frontline_core" and table.get_row_at(1)[0] == "fc-001-2"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Quit without saving?" in screen_text(app)
+        await pilot.press("ctrl+q")  # asked once, not twice
+        await pilot.pause()
+        assert len([s for s in app.screen_stack if isinstance(s, ConfirmDialog)]) == 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is editor_screen and app.is_running
+
+        # a question being edited is unsaved work too, even in a saved bank
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not editor_screen.has_unsaved_work()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionEditor)
+        await pilot.press("ctrl+q")  # the bank saved, the text untouched: it quits at once
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_ctrl_q_in_the_question_editor_asks_about_the_typed_text(tmp_path: Path) -> None:
+    app = plain_app(tmp_path)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        table = app.screen.query_one("#questions", DataTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, QuestionEditor)
+        area = editor.query_one(TextArea)
+        area.load_text(area.text.replace("difficulty: 1", "difficulty: 2"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is editor and area.text.count("difficulty: 2") == 1
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert app._exit
+
+
+def assert_sensible_columns(table: DataTable[object]) -> None:
+    """Id, type and category fit their cells; the question text takes the rest."""
+    columns = list(table.columns.values())
+    assert [str(column.label) for column in columns] == ["Id", "Type", "Category", "Question"]
+    for index, column in enumerate(columns[:3]):
+        widest = max(len(str(table.get_row_at(row)[index])) for row in range(table.row_count))
+        assert column.get_render_width(table) >= min(widest, 18) + 2, column.label
+    room = table.content_region.width - table.styles.scrollbar_size_vertical
+    assert sum(column.get_render_width(table) for column in columns) == room
+    assert columns[3].get_render_width(table) >= 18
+
+
+async def test_question_columns_keep_sensible_widths(tmp_path: Path) -> None:
+    for size in ((110, 34), (80, 24)):
+        app = plain_app(tmp_path / f"{size[0]}")
+        async with app.run_test(size=size) as pilot:
+            await sign_in(app, pilot, "陈静", PASSWORD)
+            await pilot.press("b")
+            await pilot.pause()
+            screen = app.screen
+            table = screen.query_one("#questions", DataTable)
+            assert_sensible_columns(table)  # on opening
+
+            screen.query_one("#bank", Select).value = "supervisor_core"
+            await pilot.pause()
+            assert table.get_row_at(0)[0].startswith("sv-")
+            assert_sensible_columns(table)  # another bank
+
+            table.focus()
+            table.move_cursor(row=0)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("ctrl+s")  # applied
+            await pilot.pause()
+            assert_sensible_columns(table)  # after an edit
+
+            screen.query_one("#filter", Input).value = "zzz-nothing"
+            await pilot.pause()
+            screen.query_one("#filter", Input).value = ""
+            await pilot.pause()
+            assert table.row_count > 10
+            assert_sensible_columns(table)  # the filter cleared
+
+
+async def test_a_bundled_bank_is_edited_as_a_copy_in_the_data_folder(tmp_path: Path) -> None:
+    bundled = bundled_content_root() / "question_banks" / "frontline_core.yaml"
+    before = bundled.read_bytes()
+    app = plain_app(tmp_path)
+    override = tmp_path / "data" / "content" / "question_banks" / "frontline_core.yaml"
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert f"you are editing a copy, saved as an override in {override}" in text
+        table = app.screen.query_one("#questions", DataTable)
+        count = table.row_count
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+d", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("b")  # opened again: the override is what it reads
+        await pilot.pause()
+        assert app.screen.query_one("#questions", DataTable).row_count == count + 1
+        assert "you are editing a copy" in " ".join(screen_text(app).split())
+    assert bundled.read_bytes() == before
+    assert "id: fc-001-2" in override.read_text("utf-8")
+
+
+THREE_PROBLEMS = """\
+id: multi
+title: {zh: 多, en: Multi}
+categories:
+  general: {zh: 通用, en: General}
+questions:
+  - id: q-1
+    type: single
+    category: general
+    difficulty: 7
+    stem: {zh: 一, en: One}
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+  - id: q-2
+    type: single
+    category: general
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+  - id: q-3
+    type: single
+    category: general
+    stem: {zh: 三, en: Three}
+    explanaton: {zh: x, en: y}
+    options:
+      - {text: {zh: 对, en: Right}, correct: true}
+      - {text: {zh: 错, en: Wrong}}
+"""
+
+
+async def test_content_problems_are_all_shown_and_read_afresh(tmp_path: Path) -> None:
+    from textual.containers import VerticalScroll
+
+    bank = tmp_path / "content" / "question_banks" / "multi.yaml"
+    bank.parent.mkdir(parents=True)
+    bank.write_text(THREE_PROBLEMS, encoding="utf-8")
+    app = editor_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def shown() -> str:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return screen_text(app)
+
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("v")
+        text = await shown()
+        assert "3 problem(s) in the content files" in text
+        assert f"{bank}:9  questions[q-1].difficulty\n    must be at most 3, found 7" in text
+        assert f"{bank}:14  questions[q-2].stem" in text
+        assert f"{bank}:24  questions[q-3].explanaton" in text
+        listing = app.screen.query_one("#problems-list", VerticalScroll)
+        assert listing.max_scroll_x == 0  # wrapped, nothing cut off at the right
+
+        bank.write_text(THREE_PROBLEMS.replace("difficulty: 7", "difficulty: 2"), "utf-8")
+        await pilot.press("r")  # read again, no restart
+        text = await shown()
+        assert "2 problem(s)" in text and ":9  " not in text
+
+        await pilot.press("escape")
+        await pilot.pause()
+        bank.write_text(THREE_PROBLEMS.replace("explanaton", "explanation"), "utf-8")
+        await pilot.press("v")  # opened again: read again
+        text = await shown()
+        assert "2 problem(s)" in text and "explanaton" not in text and ":9  " in text
 
 
 async def test_importing_random_bytes_named_xlsx_in_the_app_says_so(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
 from tests.unit.test_certificates import pass_frontline
@@ -108,22 +108,44 @@ async def test_a_trainer_revokes_a_certificate_in_the_registry(context: TrainerC
 
 
 async def test_a_trainer_reads_item_analysis(context: TrainerContext) -> None:
+    from trainer.ui.dialogs.message import MessageDialog
     from trainer.ui.screens import StatsScreen
 
     build_demo(context.store, context.library)
     expected = context.item_analysis.questions(context.accounts.person("chen-jing"))
-    flagged = [item for item in expected if "too_easy" in item.flags]
-    assert flagged
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "chen-jing", DEMO_PASSWORD)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+        assert "Facility and discrimination are percentages." in screen_text(app)
         table = app.screen.query_one("#question-stats", DataTable)
         assert table.row_count == len(expected)
-        first = [str(cell) for cell in table.get_row_at(0)]
-        assert first[0] == min(item.key for item in expected if item.flags)
-        assert "too easy" in first[4]
+        # the demo's three sittings: too few answers to flag anything, and it says so
+        rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+        assert all(row[4] == f"too few answers ({row[1]})" for row in rows)
+        facility = {item.key: item.facility for item in expected}
+        assert all(row[2] == f"{facility[row[0]]:g}" for row in rows)  # percent, not 0-1
         exams = app.screen.query_one("#exam-stats", DataTable)
         assert [str(c) for c in exams.get_row_at(0)][:2] == ["Frontline agent", "3"]
+        assert str(exams.get_row_at(0)[5]) == "too few attempts (3)"
+
+        choice = [
+            (row[0], question)
+            for row in rows
+            for bank in [context.library.bank(row[0].split(":")[0])]
+            for question in (bank.questions if bank else [])
+            if question.id == row[0].split(":")[1] and question.type == "single"
+        ]
+        key, question = choice[0]
+        table.focus()
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        shown = str(app.screen.query_one("#message-text", Static).render())
+        assert question.stem.get("en") in shown
+        right = next(option for option in question.options if option.correct)  # type: ignore[union-attr]
+        assert f"× {right.text.get('en')} ✓ right" in shown
+        assert "Answered " in shown

@@ -107,6 +107,12 @@ async def test_trainer_adds_a_person_and_resets_a_password(context: TrainerConte
         await pilot.pause()
         assert isinstance(app.screen, PersonDialog)
         await type_text(pilot, "Wang Wei")
+        await pilot.press("ctrl+q")  # a form half filled in: asks before quitting
+        await pilot.pause()
+        assert "Quit without saving?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonDialog)
         app.screen.query_one("#person-password").focus()
         await type_text(pilot, "short")
         await pilot.press("enter")

@@ -132,3 +132,24 @@ async def test_the_assign_dialog_checks_the_length_as_the_command_does(
             assert isinstance(app.screen, AssignMentorDialog)
             assert sentence in screen_text(app)
     assert context.store.roster.all(Mentorship) == []
+
+
+async def test_ctrl_q_asks_before_losing_a_note_being_written(context: TrainerContext) -> None:
+    with_mentor(context)
+    context.mentoring.assign(context.accounts.person("chen"), "liu", "li-na")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mentee(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TextDialog)
+        dialog.query_one("#text-value", Input).value = "复述订单号"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Quit without saving?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert dialog.query_one("#text-value", Input).value == "复述订单号"

@@ -1,32 +1,47 @@
 """Item analysis: which questions work, after Moodle's quiz statistics (SCORING.md).
 
-Per question, over the counted attempts it appeared in (submitted, not practice):
-- facility = the mean mark on it as a share of its maximum;
+Both indexes are percentages, as Moodle shows them, here, on the screen, in `trainer stats`
+and in its JSON. Per question, over the counted attempts it appeared in (submitted, not
+practice):
+- facility = the mean mark on it as a percentage of its maximum (0 to 100);
 - discrimination = 100 x the Pearson correlation between the mark on it and the mark on the
-  rest of the paper (None when either does not vary: there is nothing to correlate);
-- flags: too easy (facility > 0.9), too hard (< 0.2), weak (discrimination < 20), negative
-  (< 0).
+  rest of the paper (-100 to 100; None when either does not vary: nothing to correlate);
+- flags, once it has FLAG_MIN_ANSWERS answers: too easy (facility > 90), too hard (< 20),
+  weak (discrimination < 20), negative (< 0).
 Per exam (a track): the mean, median and standard deviation of the scores, and Cronbach's
-alpha over the paper's slots. Papers are drawn at random, so, as Moodle does for random
-questions, alpha treats each position of the paper as one item: the blueprint fills a
-position from the same category every time. Standard deviations are of a sample (n - 1).
+alpha over the paper's slots once there are ALPHA_MIN_ATTEMPTS attempts. Papers are drawn
+at random, so, as Moodle does for random questions, alpha treats each position of the paper
+as one item: the blueprint fills a position from the same category every time. Standard
+deviations are of a sample (n - 1).
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from trainer.content.loader import ContentLibrary
 from trainer.services.access import require_role
 from trainer.storage.records import ExamAttempt, Person
 from trainer.storage.repositories import DataStore
 
-EASY_ABOVE = 0.9
-HARD_BELOW = 0.2
+EASY_ABOVE = 90.0
+HARD_BELOW = 20.0
 WEAK_BELOW = 20.0
+
+FLAG_MIN_ANSWERS = 10
+"""No question is flagged on fewer answers. Below ten, one answer moves the facility by more
+than ten points and a correlation's standard error (about 1/sqrt(n - 3)) is near 0.4, as
+wide as the whole range between "weak" and "good": a flag would be noise. Ten is also the
+smallest group Moodle's documentation treats as worth reading item statistics for."""
+
+ALPHA_MIN_ATTEMPTS = 10
+"""Cronbach's alpha is not given from fewer attempts: from three or four, its sampling error
+spans most of 0 to 1, so a figure would look like a finding and be none."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +50,12 @@ class QuestionStats:
     """`bank:question`."""
     attempts: int
     facility: float
+    """Percent, 0 to 100."""
     discrimination: float | None
+    """Percent, -100 to 100."""
     flags: list[str] = field(default_factory=list)
+    too_few_answers: bool = False
+    """Answered fewer than FLAG_MIN_ANSWERS times: not flagged, whatever its figures."""
 
     @property
     def bank(self) -> str:
@@ -55,6 +74,8 @@ class ExamStats:
     median: float | None
     sd: float | None
     alpha: float | None
+    too_few_for_alpha: bool = False
+    """Fewer than ALPHA_MIN_ATTEMPTS attempts: alpha is withheld, not computed."""
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -88,20 +109,28 @@ def question_statistics(
             total = sum(weights.get(k, 1.0) * value for k, value in attempt.marks.items())
             mine.append(weight * attempt.marks[key])
             rest.append(total - weight * attempt.marks[key])
-        facility = statistics.fmean(mine) / weight if weight else 0.0
+        facility = 100 * statistics.fmean(mine) / weight if weight else 0.0
         correlation = pearson(mine, rest)
         discrimination = None if correlation is None else round(100 * correlation, 1)
-        flags = []
-        if facility > EASY_ABOVE:
-            flags.append("too_easy")
-        if facility < HARD_BELOW:
-            flags.append("too_hard")
-        if discrimination is not None and discrimination < 0:
-            flags.append("negative")
-        elif discrimination is not None and discrimination < WEAK_BELOW:
-            flags.append("weak")
-        results.append(QuestionStats(key, len(mine), round(facility, 3), discrimination, flags))
+        too_few = len(mine) < FLAG_MIN_ANSWERS
+        flags = [] if too_few else _flags(facility, discrimination)
+        results.append(
+            QuestionStats(key, len(mine), round(facility, 1), discrimination, flags, too_few)
+        )
     return results
+
+
+def _flags(facility: float, discrimination: float | None) -> list[str]:
+    flags = []
+    if facility > EASY_ABOVE:
+        flags.append("too_easy")
+    elif facility < HARD_BELOW:
+        flags.append("too_hard")
+    if discrimination is not None and discrimination < 0:
+        flags.append("negative")
+    elif discrimination is not None and discrimination < WEAK_BELOW:
+        flags.append("weak")
+    return flags
 
 
 def exam_statistics(track: str, attempts: Iterable[ExamAttempt]) -> ExamStats:
@@ -112,13 +141,15 @@ def exam_statistics(track: str, attempts: Iterable[ExamAttempt]) -> ExamStats:
     if not scores:
         return ExamStats(track, 0, None, None, None, None)
     sd = round(statistics.stdev(scores), 2) if len(scores) > 1 else None
+    too_few = len(counted) < ALPHA_MIN_ATTEMPTS
     return ExamStats(
         track,
         len(scores),
         round(statistics.fmean(scores), 2),
         round(statistics.median(scores), 2),
         sd,
-        cronbach_alpha(counted),
+        None if too_few else cronbach_alpha(counted),
+        too_few,
     )
 
 
@@ -137,6 +168,41 @@ def cronbach_alpha(attempts: Sequence[ExamAttempt]) -> float | None:
         return None
     item_variance = sum(statistics.variance(item) for item in items)
     return round(slots / (slots - 1) * (1 - item_variance / total_variance), 3)
+
+
+@dataclass(frozen=True)
+class AnswerDistribution:
+    """How the counted attempts answered one question. `counts` pairs an answer with how many
+    gave it, most given first: for single and multiple choice an option's index in the bank
+    (a multiple-choice answer counts once for each option chosen), for true/false the bool,
+    for short and numerical answers the text given, for matching the number of pairs right."""
+
+    key: str
+    answered: int
+    unanswered: int
+    counts: list[tuple[Any, int]]
+
+
+def answer_distribution(attempts: Iterable[ExamAttempt], key: str) -> AnswerDistribution:
+    counted = [a for a in attempts if a.submitted_at is not None and not a.practice]
+    given = [a.answers.get(key) for a in counted if key in a.question_ids]
+    tally: Counter[Any] = Counter()
+    for answer in given:
+        if answer is None:
+            continue
+        if isinstance(answer, list):  # multiple choice: each option chosen
+            tally.update(answer)
+        elif isinstance(answer, dict):  # matching: pairs right are in the marks, not here
+            continue
+        elif isinstance(answer, bool | int):
+            tally[answer] += 1
+        else:
+            tally[" ".join(str(answer).split())] += 1
+    matched = [a.marks.get(key, 0.0) for a in counted if isinstance(a.answers.get(key), dict)]
+    if matched:
+        tally.update(f"{round(100 * mark)}%" for mark in matched)
+    answered = sum(1 for answer in given if answer is not None)
+    return AnswerDistribution(key, answered, len(given) - answered, tally.most_common())
 
 
 @dataclass
@@ -164,6 +230,10 @@ class ItemAnalysis:
         }
         stats = question_statistics(attempts, points)
         return [s for s in stats if bank_id is None or s.bank == bank_id]
+
+    def distribution(self, actor: Person, key: str) -> AnswerDistribution:
+        """How everyone answered question `key` (`bank:question`)."""
+        return answer_distribution(self.attempts(actor), key)
 
     def exams(self, actor: Person) -> list[ExamStats]:
         attempts = self.attempts(actor)

@@ -111,6 +111,26 @@ class TrainerApp(App[None]):
         if self.user is not None and self.user.theme != theme:
             self.user = self.context.accounts.set_preferences(self.user, theme=theme)
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, after the same question as leaving the bank editor when any open
+        screen holds unsaved work (the bank editor, a question or note being edited, a
+        person's form)."""
+        from trainer.ui.dialogs import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.id == QUIT_DIALOG:
+            return  # asked already
+        if not any(holds_unsaved_work(screen) for screen in self.screen_stack):
+            self.exit()
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.exit()
+
+        dialog = ConfirmDialog(self.tr, self.tr("dialog.confirm_quit"))
+        dialog.id = QUIT_DIALOG
+        self.push_screen(dialog, confirmed)
+
     def action_help(self) -> None:
         from trainer.ui.dialogs import HelpDialog
 
@@ -158,6 +178,16 @@ class TrainerApp(App[None]):
         for screen in self.screen_stack:
             if screen.is_mounted:
                 await screen.recompose()
+
+
+QUIT_DIALOG = "confirm-quit"
+
+
+def holds_unsaved_work(screen: object) -> bool:
+    """Whether `screen` says it holds work that quitting would lose. A screen or dialog with
+    something to lose has a `has_unsaved_work()` method; the rest have nothing to lose."""
+    check = getattr(screen, "has_unsaved_work", None)
+    return bool(check()) if callable(check) else False
 
 
 def make_app(

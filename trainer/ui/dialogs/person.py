@@ -97,14 +97,8 @@ class PersonDialog(ModalScreen[bool]):
         translate_bindings(self, self.tr)
         self.query_one("#person-name", Input).focus()
 
-    def _value(self, selector: str) -> str:
-        found = self.query(selector)
-        return found.first(Input).value if found else ""
-
-    @on(Button.Pressed, "#save")
-    @on(Input.Submitted)
-    def save(self) -> None:
-        form = PersonForm(
+    def _form(self) -> PersonForm:
+        return PersonForm(
             name=self._value("#person-name"),
             person_id=self._value("#person-id"),
             password=self._value("#person-password"),
@@ -115,7 +109,25 @@ class PersonDialog(ModalScreen[bool]):
             ],
             tracks=list(self.query_one("#person-tracks", SelectionList).selected),
         )
-        error = self.submit(form)
+
+    def has_unsaved_work(self) -> bool:
+        """Asked by the app before it quits: whether the form differs from what it opened
+        with."""
+        person, form = self.person, self._form()
+        opened = (
+            (person.name, set(person.roles), set(person.tracks)) if person else ("", set(), set())
+        )
+        now = (form.name, set(form.roles), set(form.tracks))
+        return now != opened or bool(form.person_id or form.password)
+
+    def _value(self, selector: str) -> str:
+        found = self.query(selector)
+        return found.first(Input).value if found else ""
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def save(self) -> None:
+        error = self.submit(self._form())
         if error:
             self.query_one("#person-error", Static).update(error)
         else:

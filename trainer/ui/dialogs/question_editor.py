@@ -66,6 +66,10 @@ class QuestionEditor(ModalScreen[bool]):
         self.query_one(TextArea).focus()
         self._show(self.check(self.text))
 
+    def has_unsaved_work(self) -> bool:
+        """Asked by the app before it quits: whether the text was changed and not applied."""
+        return self.query_one(TextArea).text != self.text
+
     def _show(self, result: QuestionCheck) -> None:
         line = self.query_one("#question-check", Static)
         if result.problems:

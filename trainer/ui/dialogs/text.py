@@ -37,6 +37,7 @@ class TextDialog(ModalScreen[bool]):
         label: str,
         submit: Callable[[str], str | None],
         value: str = "",
+        is_work: bool = False,
     ) -> None:
         super().__init__()
         self.tr = tr
@@ -44,6 +45,9 @@ class TextDialog(ModalScreen[bool]):
         self.label = label
         self.submit = submit
         self.value = value
+        self.is_work = is_work
+        """Whether what is typed is work to keep (a note), not a file name or a path: quitting
+        with it changed asks first."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -58,6 +62,10 @@ class TextDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         translate_bindings(self, self.tr)
         self.query_one("#text-value", Input).focus()
+
+    def has_unsaved_work(self) -> bool:
+        """Asked by the app before it quits."""
+        return self.is_work and self.query_one("#text-value", Input).value != self.value
 
     @on(Button.Pressed, "#ok")
     @on(Input.Submitted)

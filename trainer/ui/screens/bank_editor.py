@@ -1,6 +1,13 @@
 """The question-bank editor: pick a bank, filter its questions by text, category and type,
 edit, add, duplicate, delete and reorder them, and save the file with its comments kept.
-Leaving with unsaved changes asks first."""
+Leaving or quitting with unsaved changes asks first. A bundled bank is edited as a copy: it
+is saved as an override in the data folder's own content root, and the screen says so.
+
+The question list's columns are given widths here rather than left to the DataTable's
+automatic sizing, which measures cells only when the table next goes idle: rebuilt on
+opening, switching bank, after an edit or a cleared filter, the columns were sometimes shown
+at the width of their labels (two to four characters). The id, type and category columns
+fit their widest cell (within a cap) and the question text takes the rest of the width."""
 
 from __future__ import annotations
 
@@ -8,7 +15,8 @@ import contextlib
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,8 +25,30 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from trainer.content.models import QUESTION_TYPES
 from trainer.errors import TrainerError
-from trainer.services.authoring import BankDocument, bank_path, new_question_text
+from trainer.services.authoring import BankDocument, new_question_text, open_bank
 from trainer.ui.screens.base import TrainerScreen
+
+COLUMNS = ("id", "type", "category", "stem")
+WIDEST = {"id": 24, "type": 18, "category": 22}
+"""The most a column other than the question text takes; a longer cell is cut with …."""
+NARROWEST_STEM = 16
+"""The question text keeps at least this much; the category and type give way first."""
+
+
+def column_widths(cells: dict[str, list[str]], labels: dict[str, str], room: int) -> list[int]:
+    """Widths of the id, type, category and question columns in a table `room` cells wide
+    (cell padding not included): each short column fits its widest cell up to its cap, the
+    question text takes what is left."""
+    widths = {
+        name: min(WIDEST[name], max(cell_len(text) for text in [labels[name], *cells[name]]))
+        for name in ("id", "type", "category")
+    }
+    for name in ("category", "type"):  # a narrow terminal: shrink these before the text
+        short = NARROWEST_STEM - (room - sum(widths.values()))
+        if short > 0:
+            widths[name] = max(cell_len(labels[name]), widths[name] - short)
+    stem = max(NARROWEST_STEM, room - sum(widths.values()))
+    return [widths["id"], widths["type"], widths["category"], stem]
 
 
 class BankEditorScreen(TrainerScreen):
@@ -73,6 +103,10 @@ class BankEditorScreen(TrainerScreen):
             yield Static("", id="bank-status", classes="muted")
         yield Footer(compact=True)
 
+    def has_unsaved_work(self) -> bool:
+        """Asked by the app before it quits."""
+        return self.document is not None and self.document.dirty
+
     def fill(self) -> None:
         if self.document is None and self.bank_ids:
             self._open(str(self.query_one("#bank", Select).value))
@@ -80,7 +114,9 @@ class BankEditorScreen(TrainerScreen):
 
     def _open(self, bank_id: str) -> None:
         try:
-            self.document = BankDocument.open(bank_path(self.context.library, bank_id))
+            self.document = open_bank(
+                self.context.library, bank_id, self.context.settings.own_content_root
+            )
         except TrainerError as error:
             self.notify(self.t(error.catalog_key, **error.values), severity="error")
             self.document = None
@@ -96,17 +132,40 @@ class BankEditorScreen(TrainerScreen):
     def _show(self, keep: str | None = None) -> None:
         table = self.query_one("#questions", DataTable)
         table.clear(columns=True)
-        table.add_columns(
-            *(self.t(f"authoring.column_{c}") for c in ("id", "type", "category", "stem"))
-        )
+        labels = {name: self.t(f"authoring.column_{name}") for name in COLUMNS}
         document = self.document
+        rows: list[tuple[str, str, str, str]] = []
+        if document is not None:
+            rows = self._rows(document)
+        cells = {name: [row[index] for row in rows] for index, name in enumerate(COLUMNS)}
+        padding = 2 * table.cell_padding * len(COLUMNS)
+        room = table.content_region.width - table.styles.scrollbar_size_vertical - padding
+        widths = column_widths(cells, labels, room)
+        for name, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(labels[name], width=width, key=name)
+        for row in rows:
+            table.add_row(*row, key=row[0])
         if document is None:
             return
+        if keep is not None and keep in document.ids():
+            with contextlib.suppress(RowDoesNotExist):  # filtered out: leave the cursor be
+                table.move_cursor(row=table.get_row_index(keep))
+        status = self.t(
+            "authoring.override" if document.is_override else "authoring.status",
+            shown=len(rows),
+            total=len(document.questions),
+            path=document.path,
+        )
+        status += self.t("authoring.unsaved") if document.dirty else ""
+        self.query_one("#bank-status", Static).update(status)
+
+    def _rows(self, document: BankDocument) -> list[tuple[str, str, str, str]]:
+        """The questions that pass the filters: id, type, category and text."""
         lang = self.trainer_app.tr.lang
         needle = self.query_one("#filter", Input).value.strip().casefold()
         category = self.query_one("#category", Select).value
         kind = self.query_one("#type", Select).value
-        shown = 0
+        rows = []
         for question in document.questions:
             text = _stem_text(question.get("stem"), lang)
             if isinstance(category, str) and question.get("category") != category:
@@ -116,29 +175,31 @@ class BankEditorScreen(TrainerScreen):
             if needle and needle not in f"{question.get('id')} {text}".casefold():
                 continue
             kind_name = str(question.get("type"))
-            table.add_row(
-                str(question.get("id")),
-                self.t(f"question_type.{kind_name}") if kind_name in QUESTION_TYPES else kind_name,
-                str(question.get("category")),
-                text if len(text) <= 60 else text[:59] + "…",
-                key=str(question.get("id")),
+            rows.append(
+                (
+                    str(question.get("id")),
+                    self.t(f"question_type.{kind_name}")
+                    if kind_name in QUESTION_TYPES
+                    else kind_name,
+                    str(question.get("category")),
+                    " ".join(text.split()),  # one line: the column cuts it to its width
+                )
             )
-            shown += 1
-        if keep is not None and keep in document.ids():
-            with contextlib.suppress(RowDoesNotExist):  # filtered out: leave the cursor be
-                table.move_cursor(row=table.get_row_index(keep))
-        unsaved = self.t("authoring.unsaved") if document.dirty else ""
-        self.query_one("#bank-status", Static).update(
-            self.t(
-                "authoring.status", shown=shown, total=len(document.questions), path=document.path
-            )
-            + unsaved
-        )
+        return rows
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the question text takes the width there is: measured once the table is laid out
+        self.call_after_refresh(self._show, self._selected())
 
     @on(Select.Changed, "#bank")
     def bank_changed(self, event: Select.Changed) -> None:
-        if self.document is not None and self.document.dirty:
+        document = self.document
+        if document is not None and str(event.value) == str(document.data.get("id")):
+            return  # the bank open already (or put back below)
+        if document is not None and document.dirty:
             self.notify(self.t("authoring.save_first"), severity="warning")
+            banks: Select[str] = self.query_one("#bank", Select)
+            banks.value = str(document.data.get("id"))  # the list shows what is open
             return
         self._open(str(event.value))
         self._show()
@@ -229,6 +290,8 @@ class BankEditorScreen(TrainerScreen):
             self.notify(self.t(error.catalog_key, **error.values), severity="error")
             return
         self.notify(self.t("authoring.saved", path=self.document.path))
+        # an override just written is a new content file: the rest of the app reads it now
+        self.context.reload_content()
         self._show(keep=self._selected())
 
     def action_leave(self) -> None:

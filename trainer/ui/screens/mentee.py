@@ -214,7 +214,9 @@ class MenteeScreen(TrainerScreen):
             return None
 
         self.app.push_screen(
-            TextDialog(self.trainer_app.tr, title, self.t("mentor.note_label"), submit, value)
+            TextDialog(
+                self.trainer_app.tr, title, self.t("mentor.note_label"), submit, value, is_work=True
+            )
         )
 
     def action_add_note(self) -> None:

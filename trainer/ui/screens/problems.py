@@ -1,50 +1,76 @@
-"""Content problems for trainers: every error of every content file, with file and line, and
-how each scenario's golden tests came out."""
+"""Content problems for trainers: every error of every content file, each with its file and
+line and the whole sentence (wrapped, in a list that scrolls), and how each scenario's
+golden tests came out.
+
+The content is read afresh each time the screen opens and again on `r`: a trainer fixes a
+file and looks again without restarting. Reading (and playing the golden tests) takes a
+moment, so it runs in a worker thread while the screen says it is reading.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
 
 from trainer.ui.screens.base import TrainerScreen
 
+if TYPE_CHECKING:
+    from trainer.content.errors import ContentProblem
+
 
 class ProblemsScreen(TrainerScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "keys.back")]
+    CSS_PATH = "records.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "keys.back"),
+        Binding("r", "refresh", "keys.refresh"),
+    ]
 
     def compose(self) -> ComposeResult:
-        problems = self.context.content_problems
         yield Header()
-        yield Static(
-            self.t("problems.title", count=len(problems))
-            if problems
-            else self.t("home.content_ok"),
-            classes="card-title",
-        )
-        yield Static(self._golden_line(), id="golden", classes="muted")
-        yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
+        yield Static(self.t("problems.reading"), id="problems-title", classes="card-title")
+        yield Static("", id="golden", classes="muted")
+        with VerticalScroll(id="problems-list"):
+            yield Static("", id="problems-text", markup=False)
         yield Footer(compact=True)
 
-    def _golden_line(self) -> str:
+    def fill(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.query_one("#problems-title", Static).update(self.t("problems.reading"))
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="problems")
+    def _read(self) -> None:
         from trainer.services.roleplay.golden import golden_summary
 
-        results = golden_summary(self.context.library)
-        parts = ", ".join(f"{item.scenario} {item.passed}/{item.total}" for item in results)
-        return self.t("cli.summary_golden", results=parts or "-")
+        context = self.context
+        context.reload_content()
+        problems = context.content_problems
+        results = golden_summary(context.library)
+        golden = ", ".join(f"{item.scenario} {item.passed}/{item.total}" for item in results)
+        self.app.call_from_thread(self._show, problems, golden)
 
-    def fill(self) -> None:
+    def _show(self, problems: list[ContentProblem], golden: str) -> None:
         lang = self.trainer_app.tr.lang
-        table = self.query_one("#problems-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(
-            self.t("problems.file"),
-            self.t("problems.line"),
-            self.t("problems.where"),
-            self.t("problems.what"),
+        self.query_one("#problems-title", Static).update(
+            self.t("problems.title", count=len(problems)) if problems else self.t("home.content_ok")
         )
-        for problem in sorted(self.context.content_problems, key=lambda p: (str(p.path), p.line)):
-            table.add_row(str(problem.path), problem.line, problem.where, problem.message(lang))
-        table.focus()
+        self.query_one("#golden", Static).update(
+            self.t("cli.summary_golden", results=golden or "-")
+        )
+        text = Text()
+        for problem in sorted(problems, key=lambda p: (str(p.path), p.line)):
+            text.append(f"{problem.path}:{problem.line}", style="bold")
+            if problem.where:
+                text.append(f"  {problem.where}", style="cyan")
+            text.append("\n")
+            text.append(f"    {problem.message(lang)}\n\n")
+        self.query_one("#problems-text", Static).update(text)
+        self.query_one("#problems-list", VerticalScroll).focus()
