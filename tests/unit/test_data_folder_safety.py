@@ -500,3 +500,25 @@ def test_a_record_that_would_not_read_back_is_never_written(
     assert "people[chen]" in caught.value.values["record"]
     assert roster.path.read_bytes() == before
     assert organisation.person("chen").roles == ["trainer", "mentor", "learner"]
+
+
+def test_a_time_without_a_zone_in_a_record_is_one_sentence(
+    context: TrainerContext, organisation: Accounts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Edited by hand: `2026-11-01T00:00:00` cannot be compared with trainer's own times."""
+    trainer = _trainer(organisation)
+    organisation.add_person(trainer, "Li Na", ["learner"], PASSWORD, ["new_hire"], "li-na")
+    context.mentoring.assign(trainer, "chen", "li-na")
+    roster = context.store.roster.path
+    data = json.loads(roster.read_text(encoding="utf-8"))
+    (mentorship,) = data["mentorships"].values()
+    mentorship["start"] = "2026-11-01T00:00:00"
+    roster.write_text(json.dumps(data), encoding="utf-8")
+    before = roster.read_bytes()
+    report = context.settings.data_dir.parent / "report.csv"
+    argv = ["--lang", "en", "--data", str(context.settings.data_dir), "report", "mentor", "chen"]
+    assert main([*argv, "--csv", str(report)]) == 1
+    err = capsys.readouterr().err
+    assert "holds a record trainer cannot use, mentorships[" in err
+    assert "start: Value error, a time without a time zone" in err
+    assert roster.read_bytes() == before

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from trainer.roles import Role
 
@@ -24,6 +24,18 @@ def new_id(prefix: str) -> str:
     """A short random id such as `att-3f9k2m7q1x`; safe in file names."""
     alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
     return f"{prefix}-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # trainer writes every time with its zone; a time without one (edited by hand) cannot be
+    # compared with the others, so it is refused where it is read, with its record and field
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a time without a time zone (write it as 2026-11-01T09:00:00+08:00)")
+    return moment
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_aware)]
+"""A point in time with its zone, as every record stores it."""
 
 
 class Record(BaseModel):
@@ -43,7 +55,7 @@ class Organisation(Record):
     table: ClassVar[str] = "organisation"
     id: str = "organisation"
     name: str = Field(min_length=1, max_length=120)
-    created_at: dt.datetime = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
 
 
 class Person(Record):
@@ -56,11 +68,11 @@ class Person(Record):
     tracks: list[str] = Field(default_factory=list)
     password_hash: str
     failed_sign_ins: int = 0
-    locked_until: dt.datetime | None = None
+    locked_until: Moment | None = None
     language: Literal["zh", "en"] | None = None
     theme: str | None = None
-    created_at: dt.datetime = Field(default_factory=now)
-    last_sign_in: dt.datetime | None = None
+    created_at: Moment = Field(default_factory=now)
+    last_sign_in: Moment | None = None
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -73,7 +85,7 @@ class RemovedPerson(Record):
 
     table: ClassVar[str] = "removed_people"
     person: Person
-    removed_at: dt.datetime = Field(default_factory=now)
+    removed_at: Moment = Field(default_factory=now)
     removed_by: str
 
 
@@ -81,7 +93,7 @@ class AuditEvent(Record):
     """Who changed what in the roster, and when."""
 
     table: ClassVar[str] = "audit"
-    at: dt.datetime = Field(default_factory=now)
+    at: Moment = Field(default_factory=now)
     actor: str
     action: str
     subject: str
@@ -94,7 +106,7 @@ class LessonDone(Record):
     table: ClassVar[str] = "lessons_done"
     track: str
     lesson: str
-    done_at: dt.datetime = Field(default_factory=now)
+    done_at: Moment = Field(default_factory=now)
 
 
 class ExamAttempt(Record):
@@ -111,9 +123,9 @@ class ExamAttempt(Record):
     position: int = 0
     """The question the learner was at, so a resumed attempt opens there."""
     flagged: list[str] = Field(default_factory=list)
-    started_at: dt.datetime = Field(default_factory=now)
-    deadline: dt.datetime | None = None
-    submitted_at: dt.datetime | None = None
+    started_at: Moment = Field(default_factory=now)
+    deadline: Moment | None = None
+    submitted_at: Moment | None = None
     score: float | None = None
     marks: dict[str, float] = Field(default_factory=dict)
     practice: bool = False
@@ -127,7 +139,7 @@ class RolePlayTurn(BaseModel):
     say: str | None = None
     pick: int | None = None
     seconds: float | None = None
-    at: dt.datetime = Field(default_factory=now)
+    at: Moment = Field(default_factory=now)
 
 
 class RolePlayRun(Record):
@@ -145,8 +157,8 @@ class RolePlayRun(Record):
     scenario_snapshot: dict[str, Any] | None = None
     turns: list[RolePlayTurn] = Field(default_factory=list)
     hints_used: int = 0
-    started_at: dt.datetime = Field(default_factory=now)
-    finished_at: dt.datetime | None = None
+    started_at: Moment = Field(default_factory=now)
+    finished_at: Moment | None = None
     total: float | None = None
     passed: bool | None = None
     ending: str | None = None
@@ -159,7 +171,7 @@ class Mentorship(Record):
     table: ClassVar[str] = "mentorships"
     mentor: str
     mentee: str
-    start: dt.datetime = Field(default_factory=now)
+    start: Moment = Field(default_factory=now)
     days: int = Field(default=30, ge=1, le=365)
     assigned_by: str = ""
 
@@ -175,7 +187,7 @@ class SignOff(Record):
     mentor: str
     mentee: str
     track: str
-    at: dt.datetime = Field(default_factory=now)
+    at: Moment = Field(default_factory=now)
     note: str = ""
 
 
@@ -192,11 +204,11 @@ class Certificate(Record):
     grade: Literal["excellent", "good", "pass", "needs_improvement"]
     theory: float | None
     practical: float | None
-    issued_at: dt.datetime = Field(default_factory=now)
-    expires_at: dt.datetime | None = None
+    issued_at: Moment = Field(default_factory=now)
+    expires_at: Moment | None = None
     pdf_sha256: str = ""
     issued_by: str = ""
-    revoked_at: dt.datetime | None = None
+    revoked_at: Moment | None = None
     revoked_reason: str = ""
     replaces: str | None = None
     """The code of the certificate this one was reissued for."""
@@ -209,5 +221,5 @@ class MentorNote(Record):
     mentor: str
     mentee: str
     text: str = Field(min_length=1, max_length=4000)
-    created_at: dt.datetime = Field(default_factory=now)
-    edited_at: dt.datetime | None = None
+    created_at: Moment = Field(default_factory=now)
+    edited_at: Moment | None = None
