@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
 from trainer import __version__
@@ -17,8 +17,13 @@ from trainer.services.context import TrainerContext
 from trainer.storage.files import StorageError
 from trainer.ui.bindings import shown_actions, translate_bindings
 from trainer.ui.commands import ScreenActions
+from trainer.ui.palette import TranslatedPalette, translate_textual_menus
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
     from trainer.storage.records import Person
     from trainer.ui.screens.sign_in import SignInScreen
 
@@ -59,6 +64,7 @@ class TrainerApp(App[None]):
         the organisation's trainer, so the first-run setup is left to the host's terminal."""
         self.tr = Translator(context.settings.language)
         translate_bindings(self, self.tr)
+        translate_textual_menus(self.tr)
         self.user: Person | None = None
         self.theme = context.settings.theme
         self.sub_title = __version__
@@ -101,6 +107,8 @@ class TrainerApp(App[None]):
         if person.language and person.language != self.tr.lang:
             self.tr = Translator(person.language)
             translate_bindings(self, self.tr)
+            translate_textual_menus(self.tr)
+        translate_textual_menus(self.tr)
         if person.theme and person.theme in self.available_themes:
             self.theme = person.theme
         self._back_to_sign_in()  # the first-run wizard, when it was the way in
@@ -162,6 +170,22 @@ class TrainerApp(App[None]):
             self.pop_screen()
         return cast("SignInScreen", self.screen_stack[0])
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not TranslatedPalette.is_open(cast("App[object]", self)):
+            self.push_screen(TranslatedPalette(self.tr))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, named in the interface language."""
+        for command in super().get_system_commands(screen):
+            key = _SYSTEM_COMMANDS.get(command.title)
+            if key is None:
+                yield command
+                continue
+            help_key = f"palette.{key}_help"
+            if command.title == "Keys" and screen.query("HelpPanel"):
+                help_key = "palette.keys_hide_help"
+            yield SystemCommand(self.tr(f"palette.{key}"), self.tr(help_key), command.callback)
+
     def _handle_exception(self, error: Exception) -> None:
         # Textual ends the app on an unhandled error and prints a traceback, unless the error
         # can render itself. A damaged or busy data file is the person's to fix, so it ends
@@ -173,6 +197,7 @@ class TrainerApp(App[None]):
     async def action_toggle_language(self) -> None:
         self.tr = Translator("en" if self.tr.lang == "zh" else "zh")
         translate_bindings(self, self.tr)
+        translate_textual_menus(self.tr)
         if self.user is not None:
             self.user = self.context.accounts.set_preferences(self.user, language=self.tr.lang)
         for screen in self.screen_stack:
@@ -188,6 +213,17 @@ def holds_unsaved_work(screen: object) -> bool:
     something to lose has a `has_unsaved_work()` method; the rest have nothing to lose."""
     check = getattr(screen, "has_unsaved_work", None)
     return bool(check()) if callable(check) else False
+
+
+# Textual's system commands by their English titles, to their catalog keys
+_SYSTEM_COMMANDS = {
+    "Theme": "theme",
+    "Quit": "quit",
+    "Keys": "keys",
+    "Minimize": "minimize",
+    "Maximize": "maximize",
+    "Screenshot": "screenshot",
+}
 
 
 def make_app(
