@@ -55,6 +55,8 @@ async def test_a_trainer_assigns_a_mentor(context: TrainerContext) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PeopleScreen), screen_text(app)
+        # the notice names both people, never an id
+        assert [n.message for n in app._notifications][-1] == "刘洋 now mentors 李娜."
     [mentorship] = context.store.roster.all(Mentorship)
     assert (mentorship.mentor, mentorship.mentee, mentorship.days) == ("liu", "li-na", 30)
 

@@ -152,6 +152,12 @@ async def test_an_exam_call_in_chinese_counts_and_explains_its_score(
         assert "第 1 轮，共 4 轮" in text
         assert "⚠ 服务禁语 “不清楚” −5" in text
         assert "更好的回复：" in text
+        for _ in range(3):  # every turn speaks Chinese: no step shown by its key, no "+0"
+            await pilot.press("n")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "standard" not in text and "+0 (" not in text
+        assert "第 4 轮，共 4 轮" in text
 
     runs = context.store.person_file("li-na").all(RolePlayRun)
     assert len(runs) == 1 and runs[0].mode == "exam" and runs[0].lang == "zh"

@@ -119,6 +119,11 @@ def test_a_model_call_scores_full_marks_with_evidence(context: Context) -> None:
     assert (apology.turn, apology.text, apology.points) == (1, "抱歉", 25)
     facts = [e for e in card.steps["listen"].evidence if e.source == "fact"]
     assert [(e.text, e.points) for e in facts] == [("A20240518", 5), ("299", 5)]
+    # the note names what was confirmed as the learner said it, never the fact's key
+    assert [e.note.render("zh") for e in facts if e.note] == [
+        "复述确认：A20240518",
+        "复述确认：299",
+    ]
     follow_up = card.steps["follow_up"].evidence[0]
     assert follow_up.text == "今天17点前给您回电" and follow_up.note.key == "time_ok"
     assert card.violations == [] and card.ending == "end_ok"

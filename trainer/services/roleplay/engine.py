@@ -447,7 +447,8 @@ class RolePlay:
             if hit is None or key in self.confirmed_facts:
                 continue
             self.confirmed_facts.add(key)
-            note = Note(key="fact_confirmed", values={"fact": key})
+            # the note names what was confirmed as the customer would hear it, not its key
+            note = Note(key="fact_confirmed", values={"fact": value})
             award("listen", f"fact:{key}", facts_share / len(facts), hit, note, source="fact")
         asked = acts.of("confirm") + acts.of("question")
         said = sum(

@@ -176,7 +176,8 @@ class PeopleScreen(TrainerScreen):
                 )
             except (MentoringError, AccessDenied) as error:
                 return self.t(error.catalog_key, **error.values)
-            self.notify(self.t("mentor.assigned", mentor=mentor_id, mentee=person.name))
+            mentor_name = dict(mentors).get(mentor_id, mentor_id)
+            self.notify(self.t("mentor.assigned", mentor=mentor_name, mentee=person.name))
             return None
 
         self.app.push_screen(

@@ -92,7 +92,10 @@ class RolePlayReplayScreen(TrainerScreen):
         for item in turn.evidence:
             if item.source == "rubric" and item.step in acted:
                 continue
-            step = self.t(f"roleplay.step_{item.step}") if item.step in STEPS else item.step
+            if item.points <= 0:
+                continue  # found but worth nothing here: not something the agent earned
+            named = item.step in STEPS or item.step == "standard"
+            step = self.t(f"roleplay.step_{item.step}") if named else item.step
             source = (
                 self.t(f"roleplay.act_{item.act}")
                 if item.act
