@@ -79,7 +79,7 @@ async def test_a_mentor_notes_and_signs_off_and_it_lasts(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        assert "liu: 道歉后要复述订单号" in screen_text(app)
+        assert "刘洋: 道歉后要复述订单号" in screen_text(app)  # the mentor by name, not id
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -101,7 +101,7 @@ async def test_a_mentor_notes_and_signs_off_and_it_lasts(
     async with again.run_test(size=SIZE) as pilot:
         await open_mentee(again, pilot)
         text = screen_text(again)
-        assert "liu: 道歉后要复述订单号" in text
+        assert "刘洋: 道歉后要复述订单号" in text
         assert "signed off" in text and "not signed off" not in text
 
 

@@ -125,9 +125,11 @@ class MenteeScreen(TrainerScreen):
             runs.add_option(Option(self.t("mentor.nothing_yet"), disabled=True))
 
         notes = self.context.mentoring.notes(actor, self.person_id)
+        names = {listed.id: listed.name for listed in self.context.directory.people()}
         self.query_one("#mentee-notes", Static).update(
             "\n".join(
-                f"{local_time(note.created_at)} · {escape(note.mentor)}: {escape(note.text)}"
+                f"{local_time(note.created_at)} · {escape(names.get(note.mentor, note.mentor))}: "
+                f"{escape(note.text)}"
                 + (f" [dim]({escape(self.t('mentor.edited'))})[/dim]" if note.edited_at else "")
                 for note in notes
             )
@@ -174,7 +176,8 @@ class MenteeScreen(TrainerScreen):
     def _attempt_text(self, attempt: ExamAttempt) -> str:
         kind = self.t("exam.practice") if attempt.practice else self.t("exam.counted")
         score = f"{attempt.score:g}" if attempt.score is not None else "-"
-        return f"{local_time(attempt.submitted_at)}  {attempt.track} · {kind} · {score}"
+        title = self._track_title(attempt.track)
+        return f"{local_time(attempt.submitted_at)}  {title} · {kind} · {score}"
 
     def on_screen_resume(self) -> None:
         if self.query("#mentee-notes"):
