@@ -30,6 +30,8 @@ async def test_the_command_palette_speaks_chinese(tmp_path: Path) -> None:
         await pilot.pause()
         palette = app.screen
         assert isinstance(palette, TranslatedPalette)
+        footer_keys = [str(key.description) for key in app.screen_stack[-2].query("FooterKey")]
+        assert "全部操作" in footer_keys and "palette" not in footer_keys
         assert palette.query_one(CommandInput).placeholder == "搜索操作…"
 
         await type_text(pilot, "退出")

@@ -45,6 +45,8 @@ class TrainerApp(App[None]):
         Binding("f2", "toggle_language", "keys.language", priority=True),
         # Ctrl+Q is every Textual app's quit; the help lists it, the footer keeps its room
         Binding("ctrl+q", "quit", "keys.quit", priority=True, show=False),
+        # declared here, Textual adds no palette binding of its own (named "palette")
+        Binding("ctrl+p", "command_palette", "keys.palette", priority=True, show=False),
     ]
     COMMANDS = App.COMMANDS | {ScreenActions}
 
