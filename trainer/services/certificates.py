@@ -265,15 +265,24 @@ class Certificates:
         track_id: str | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> bytes:
-        """A zip of every current certificate's PDF (of one track, if given)."""
+        """A zip of every current certificate's PDF (of one track, if given).
+
+        An unknown track, or no current certificate to put in, is refused rather than
+        answered with an empty zip that looks like a successful export."""
         if actor is not None:
             require_role(actor, "trainer")
         viewer = actor or operator()
+        if track_id is not None and self.assessments.library.track(track_id) is None:
+            raise CertificateError("unknown_track", track=track_id)
         chosen = [
             c
             for c in self.all()
             if status_of(c, now()) == "genuine" and (track_id is None or c.track == track_id)
         ]
+        if not chosen:
+            if track_id is None:
+                raise CertificateError("nothing_to_export")
+            raise CertificateError("nothing_of_track_to_export", track=track_id)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
             for done, certificate in enumerate(chosen, start=1):
