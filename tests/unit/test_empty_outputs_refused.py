@@ -73,5 +73,5 @@ def test_a_certificate_export_with_nothing_to_export_is_refused(
         ["--lang", lang, "--data", data, "certificate", "export", *chosen, "-o", str(archive)]
     )
     assert status == 1
-    assert capsys.readouterr().err.strip() == sentence
+    assert capsys.readouterr() == ("", sentence + "\n")
     assert not archive.exists()

@@ -282,13 +282,23 @@ class Certificates:
         track_id: str | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> bytes:
-        """A zip of every current certificate's PDF (of one track, if given).
+        """A zip of every current certificate's PDF (of one track, if given)."""
+        viewer = actor or operator()
+        chosen = self.exportable(actor, track_id)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for done, certificate in enumerate(chosen, start=1):
+                name = f"{certificate.track}/{certificate.person}-{certificate.id}.pdf"
+                archive.writestr(name, self.pdf(viewer, certificate.id))
+                if progress is not None:
+                    progress(done, len(chosen))
+        return buffer.getvalue()
 
-        An unknown track, or no current certificate to put in, is refused rather than
-        answered with an empty zip that looks like a successful export."""
+    def exportable(self, actor: Person | None, track_id: str | None = None) -> list[Certificate]:
+        """The current certificates `export` would zip. An unknown track, or none to put
+        in, is refused rather than answered with an empty zip that looks like success."""
         if actor is not None:
             require_role(actor, "trainer")
-        viewer = actor or operator()
         if track_id is not None and self.assessments.library.track(track_id) is None:
             raise CertificateError("unknown_track", track=track_id)
         chosen = [
@@ -300,14 +310,7 @@ class Certificates:
             if track_id is None:
                 raise CertificateError("nothing_to_export")
             raise CertificateError("nothing_of_track_to_export", track=track_id)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for done, certificate in enumerate(chosen, start=1):
-                name = f"{certificate.track}/{certificate.person}-{certificate.id}.pdf"
-                archive.writestr(name, self.pdf(viewer, certificate.id))
-                if progress is not None:
-                    progress(done, len(chosen))
-        return buffer.getvalue()
+        return chosen
 
     def _audit(self, actor: Person, action: str, subject: str, detail: str) -> None:
         self.store.roster.insert(
