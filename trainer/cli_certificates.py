@@ -60,6 +60,7 @@ def certificate_export(
     from rich.progress import Progress
 
     check_output(output, force, tr)
+    context.certificates.exportable(None, track_id)  # a refusal before the progress bar
     with Progress(transient=True) as progress:
         task = progress.add_task(tr("cli.exporting"), total=None)
 

@@ -68,6 +68,9 @@ def report_mentor(
             check_output(path, force, tr)
     mentor = context.accounts.person(mentor_id)
     rows = context.mentoring.dashboard(operator(), mentor_id)
+    if not rows:  # not a mentor, or no mentees: an empty report would pass for a real one
+        print(tr("cli.no_mentees", mentor=printable(mentor_id)), file=sys.stderr)
+        return 1
     if mentee_id is not None:
         rows = [row for row in rows if row.person_id == mentee_id]
         if not rows:

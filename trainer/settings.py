@@ -8,7 +8,7 @@ command-line options, in rising order of precedence.
 
 `TRAINER_CONFIG` names another settings file (tests use it to stay out of the home folder).
 
-Seven plain fields are checked here by hand rather than by a pydantic model: settings are read
+Eight plain fields are checked here by hand rather than by a pydantic model: settings are read
 before the first screen, and pydantic's model machinery was a fifth of the time to it
 (bench/startup.py). Each refusal names the setting and says what it should be, in a catalog
 sentence (`settings.*`), so it reads in either language.
@@ -76,6 +76,11 @@ class Settings:
     """`trainer serve`: web origins besides the server's own whose pages may open a session,
     such as the TLS reverse proxy's `https://training.example.com`. The first is also the
     address the served page tells the browser to connect to."""
+    certificate_verify_url: str = ""
+    """Where someone outside the organisation can check a certificate, such as
+    `https://training.example.com/verify`. Printed on each certificate ("Verify at <url> with
+    code XXXX") and encoded in its QR code as `<url>?code=XXXX`; left empty, the certificate
+    asks the reader to have the issuing organisation's training department verify the code."""
 
     @property
     def own_content_root(self) -> Path:
@@ -148,6 +153,8 @@ def _checked(name: str, raw: Any, source: str) -> Any:
         return _count(raw, name, source)
     if name == "serve_allowed_origins":
         return _origins(raw, name, source)
+    if name == "certificate_verify_url":
+        return _web_address(raw, name, source)
     # bundled_content, the one switch
     if isinstance(raw, bool):
         return raw
@@ -178,6 +185,27 @@ def _origins(raw: Any, name: str, source: str) -> list[str]:
     if None in origins:
         raise SettingsError("origins", name, source)
     return [origin for origin in origins if origin is not None]
+
+
+def _web_address(raw: Any, name: str, source: str) -> str:
+    """An http(s) address with a host; empty text switches the setting off."""
+    if not isinstance(raw, str):
+        raise SettingsError("web_address", name, source)
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        raise SettingsError("web_address", name, source) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.fragment
+        or any(char.isspace() for char in text)
+    ):
+        raise SettingsError("web_address", name, source)
+    return text
 
 
 def web_origin(text: str) -> str | None:

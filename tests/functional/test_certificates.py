@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
 from textual.widgets import DataTable, Input, Static
 
 from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
@@ -71,10 +72,14 @@ async def test_a_learner_who_passed_claims_the_certificate(context: TrainerConte
         assert f"Certificate {certificates[0].id}" in screen_text(app)
 
 
-async def test_a_trainer_revokes_a_certificate_in_the_registry(context: TrainerContext) -> None:
+async def test_a_trainer_revokes_a_certificate_in_the_registry(
+    context: TrainerContext, tmp_path: Path
+) -> None:
     organisation_with_learner(context)
     pass_frontline(context, context.accounts.person("li-na"))
-    code = context.certificates.issue(None, "li-na", "frontline").certificate.id
+    issued = context.certificates.issue(None, "li-na", "frontline")
+    code = issued.certificate.id
+    saved = tmp_path / "revoked.pdf"
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "陈静", PASSWORD)
@@ -103,6 +108,15 @@ async def test_a_trainer_revokes_a_certificate_in_the_registry(context: TrainerC
         assert isinstance(app.screen, CertificatesScreen)
         table = app.screen.query_one("#registry", DataTable)
         assert str(table.get_row(code)[6]) == "revoked"
+        await pilot.press("ctrl+s")  # saving it now gives the stamped PDF, not the clean one
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text-value", Input).value = str(saved)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert saved.read_bytes() != issued.pdf
+    text = PdfReader(saved).pages[0].extract_text()
+    assert "已撤销" in text and "REVOKED" in text and "issued in error" in text
     assert context.certificates.verify(code).status == "revoked"
     assert context.certificates.get(code).revoked_reason == "issued in error"  # type: ignore[union-attr]
 

@@ -3,9 +3,11 @@ decodes), verification of code and file, revocation, reissue, expiry, export, th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -16,8 +18,9 @@ from pypdf import PdfReader
 
 from trainer.cli import main
 from trainer.services.certificates import CODE_ALPHABET, CertificateError, add_months
-from trainer.services.context import TrainerContext
+from trainer.services.context import TrainerContext, open_context
 from trainer.services.marking import right_answer_value
+from trainer.settings import SettingsError, load_settings
 from trainer.storage.records import Person
 
 PASSWORD = "correct horse"
@@ -214,3 +217,134 @@ def test_cli_issue_verify_revoke_export(
     assert main([*base, "certificate", "revoke", code, "--reason", "issued in error"]) == 0
     assert main([*base, "verify", code]) == 1
     assert "revoked" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- issue 18: items 10 and 20
+
+needs_poppler = pytest.mark.skipif(
+    not REQUIRE_TOOLS and not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="needs poppler-utils and zbar-tools (installed by .ci/run)",
+)
+
+
+def page_text(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_a_revoked_certificate_saves_marked_with_date_and_reason(passed: Setting) -> None:
+    context, boss, _ = passed
+    certificates = context.certificates
+    issued = certificates.issue(boss, "zhao", "frontline")
+    code = issued.certificate.id
+    revoked = certificates.revoke(boss, code, "exam sat by someone else")
+    assert revoked.revoked_at is not None
+    date = revoked.revoked_at.date().isoformat()
+
+    saved = certificates.pdf(boss, code)  # what the registry's Ctrl+S writes
+    assert saved != issued.pdf
+    text = page_text(saved)
+    for expected in ("已撤销", "REVOKED", f"Revoked on {date}", f"已于 {date} 撤销"):
+        assert expected in text, expected
+    assert "exam sat by someone else" in text
+    # the copy kept in the data folder is the marked one as well
+    stored = context.settings.data_dir / "certificates" / f"{code}.pdf"
+    assert stored.read_bytes() == saved
+    # and verify knows the marked file for what it is: this certificate, revoked
+    verification = certificates.verify(code, saved)
+    assert verification.status == "revoked" and verification.pdf_matches is True
+    assert not verification.ok
+
+
+def test_the_page_has_a_signature_line_and_a_seal_area(passed: Setting) -> None:
+    context, boss, _ = passed
+    text = page_text(context.certificates.issue(boss, "zhao", "frontline").pdf)
+    for label in (
+        "培训负责人签字",
+        "Training manager's signature",
+        "机构盖章",
+        "Organisation seal",
+    ):
+        assert label in text, label
+
+
+def test_without_a_verify_address_the_reader_is_told_to_ask_the_organisation(
+    passed: Setting,
+) -> None:
+    context, boss, _ = passed
+    issued = context.certificates.issue(boss, "zhao", "frontline")
+    text = " ".join(page_text(issued.pdf).split())
+    code = issued.certificate.id
+    assert (
+        "To check this certificate, ask the training department of the issuing organisation "
+        f"to verify code {code}." in text
+    )
+    assert f"如需查验本证书，请联系颁发机构的培训部门核验验证码 {code}。" in text
+    assert "trainer verify" not in text
+
+
+@needs_poppler
+def test_a_configured_verify_address_is_printed_and_in_the_qr_code(
+    passed: Setting, tmp_path: Path
+) -> None:
+    context, boss, _ = passed
+    settings = dataclasses.replace(
+        context.settings, certificate_verify_url="https://training.example.com/verify"
+    )
+    issued = open_context(settings).certificates.issue(boss, "zhao", "frontline")
+    code = issued.certificate.id
+    text = " ".join(page_text(issued.pdf).split())
+    assert f"Verify at https://training.example.com/verify with code {code}." in text
+    assert f"请在 https://training.example.com/verify 输入验证码 {code} 查验。" in text
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(issued.pdf)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(next(tmp_path.glob("page*.png")))],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert decoded.stdout.strip() == f"https://training.example.com/verify?code={code}"
+
+
+def test_the_verify_address_setting_is_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRAINER_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("TRAINER_CERTIFICATE_VERIFY_URL", " https://t.example.com/v ")
+    assert load_settings().certificate_verify_url == "https://t.example.com/v"
+    monkeypatch.setenv("TRAINER_CERTIFICATE_VERIFY_URL", "trainer verify")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert refused.value.key == "web_address"
+
+
+@pytest.mark.skipif(
+    not REQUIRE_TOOLS and not shutil.which("pdftotext"),
+    reason="needs poppler-utils (installed by .ci/run)",
+)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Maximilian Alexander Worthington-Smythee",  # 40 characters
+        "欧阳司马诸葛慕容上官皇甫东方南宫长孙宇文",  # 20 characters
+        ("WWWWWWWWW " * 8).strip(),  # the longest name the roster takes, in its widest letter
+        "欧" * 80,
+    ],
+)
+def test_a_long_name_is_drawn_whole_inside_the_margins(
+    passed: Setting, tmp_path: Path, name: str
+) -> None:
+    context, boss, _ = passed
+    context.accounts.update_person(boss, "zhao", name, ["learner"], ["frontline"])
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(context.certificates.issue(boss, "zhao", "frontline").pdf)
+    assert "".join(name.split()) in "".join(page_text(pdf.read_bytes()).split())
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))  # type: ignore[union-attr]
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"', boxes)
+    assert words
+    for left, right in words:  # 20 points clear of the gold frame (32 points from the edge)
+        assert float(left) >= 52 and float(right) <= width - 52, (left, right)

@@ -212,6 +212,11 @@ def test_a_bad_environment_value_is_one_sentence(
             '["https://training.example.com/trainer"]',
             "serve_allowed_origins must be a list of web addresses",
         ),
+        (
+            "certificate_verify_url",
+            '"training.example.com/verify"',
+            "certificate_verify_url must be a web address starting with https:// or http://",
+        ),
         ("colour", '"blue"', "there is no setting called colour"),
     ],
 )

@@ -69,8 +69,9 @@ def test_an_out_of_range_mentorship_is_refused_and_nothing_stored(
     err = capsys.readouterr().err
     assert err.startswith(sentence) and err.count("\n") == 1, err
     assert data_bytes(data_dir) == before
-    # and the roster still reads: the mentor's report works
-    assert run(data_dir, "report", "mentor", "liu", "--csv", str(data_dir.parent / "r.csv")) == 0
+    # and the roster still reads: the mentor's report finds liu, who has no mentee yet
+    assert run(data_dir, "report", "mentor", "liu", "--csv", str(data_dir.parent / "r.csv")) == 1
+    assert capsys.readouterr().err == "liu has no mentees, so there is no report to write.\n"
 
 
 def test_the_start_window_is_a_year_either_side_in_chinese_too(
@@ -219,6 +220,7 @@ def test_a_folder_or_a_file_in_the_way_is_one_sentence(
 
 
 def test_a_missing_folder_is_made(org: TrainerContext, data_dir: Path, tmp_path: Path) -> None:
+    org.mentoring.assign(org.accounts.person("chen"), "liu", "li")
     target = tmp_path / "reports" / "2026" / "liu.csv"
     assert run(data_dir, "report", "mentor", "liu", "--csv", str(target)) == 0
     assert target.is_file()
@@ -318,6 +320,7 @@ def test_a_failed_write_is_one_sentence(
     def disk_full(path: Path, data: bytes, **_: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    org.mentoring.assign(org.accounts.person("chen"), "liu", "li")
     monkeypatch.setattr("trainer.cli_output.atomic_write_bytes", disk_full)
     target = tmp_path / "liu.csv"
     assert run(data_dir, "report", "mentor", "liu", "--csv", str(target)) == 1

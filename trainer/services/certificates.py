@@ -88,6 +88,8 @@ def sha256(data: bytes) -> str:
 class Certificates:
     store: DataStore
     assessments: Assessments
+    verify_url: str = ""
+    """The `certificate_verify_url` setting, printed on each certificate and in its QR code."""
 
     @property
     def folder(self) -> Path:
@@ -132,15 +134,20 @@ class Certificates:
         return None
 
     def pdf(self, actor: Person, code: str) -> bytes:
-        """The certificate's PDF, from the data folder (drawn again if the file is gone)."""
+        """The certificate's PDF, from the data folder (drawn again if the file is gone).
+
+        A revoked certificate's PDF is the marked one (stamped REVOKED with the date and the
+        reason), never the clean file issued, so a copy saved later cannot pass for valid."""
         certificate = self._existing(code)
         require_self_or_trainer(actor, certificate.person)
         path = self.folder / f"{certificate.id}.pdf"
+        if certificate.revoked_at is not None:
+            return render_certificate(certificate, self.verify_url)
         if path.is_file():
             data = path.read_bytes()
             if sha256(data) == certificate.pdf_sha256:
                 return data
-        data = render_certificate(certificate)
+        data = render_certificate(certificate, self.verify_url)
         if sha256(data) != certificate.pdf_sha256:
             raise CertificateError("pdf_changed", code=certificate.id)
         atomic_write_bytes(path, data)
@@ -195,7 +202,7 @@ class Certificates:
         return self._record(certificate, viewer)
 
     def _record(self, certificate: Certificate, actor: Person) -> Issued:
-        pdf = render_certificate(certificate)
+        pdf = render_certificate(certificate, self.verify_url)
         certificate = certificate.model_copy(update={"pdf_sha256": sha256(pdf)})
         atomic_write_bytes(self.folder / f"{certificate.id}.pdf", pdf)
         self.store.roster.insert(certificate)
@@ -222,6 +229,10 @@ class Certificates:
             update={"revoked_at": now(), "revoked_reason": reason.strip()}
         )
         self.store.roster.put(revoked)
+        # the kept copy is marked too: whoever opens the data folder's file sees it revoked
+        atomic_write_bytes(
+            self.folder / f"{certificate.id}.pdf", render_certificate(revoked, self.verify_url)
+        )
         self._audit(actor or operator(), "certificate_revoked", certificate.id, reason.strip())
         return revoked
 
@@ -256,7 +267,13 @@ class Certificates:
         certificate = self.get(code)
         if certificate is None:
             return Verification("unknown", None, None if pdf is None else False)
-        matches = None if pdf is None else sha256(pdf) == certificate.pdf_sha256
+        matches = None
+        if pdf is not None:
+            digest = sha256(pdf)
+            matches = digest == certificate.pdf_sha256 or (
+                certificate.revoked_at is not None
+                and digest == sha256(render_certificate(certificate, self.verify_url))
+            )
         return Verification(status_of(certificate, at or now()), certificate, matches)
 
     def export(
@@ -266,14 +283,8 @@ class Certificates:
         progress: Callable[[int, int], None] | None = None,
     ) -> bytes:
         """A zip of every current certificate's PDF (of one track, if given)."""
-        if actor is not None:
-            require_role(actor, "trainer")
         viewer = actor or operator()
-        chosen = [
-            c
-            for c in self.all()
-            if status_of(c, now()) == "genuine" and (track_id is None or c.track == track_id)
-        ]
+        chosen = self.exportable(actor, track_id)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
             for done, certificate in enumerate(chosen, start=1):
@@ -282,6 +293,24 @@ class Certificates:
                 if progress is not None:
                     progress(done, len(chosen))
         return buffer.getvalue()
+
+    def exportable(self, actor: Person | None, track_id: str | None = None) -> list[Certificate]:
+        """The current certificates `export` would zip. An unknown track, or none to put
+        in, is refused rather than answered with an empty zip that looks like success."""
+        if actor is not None:
+            require_role(actor, "trainer")
+        if track_id is not None and self.assessments.library.track(track_id) is None:
+            raise CertificateError("unknown_track", track=track_id)
+        chosen = [
+            c
+            for c in self.all()
+            if status_of(c, now()) == "genuine" and (track_id is None or c.track == track_id)
+        ]
+        if not chosen:
+            if track_id is None:
+                raise CertificateError("nothing_to_export")
+            raise CertificateError("nothing_of_track_to_export", track=track_id)
+        return chosen
 
     def _audit(self, actor: Person, action: str, subject: str, detail: str) -> None:
         self.store.roster.insert(

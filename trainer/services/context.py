@@ -92,7 +92,9 @@ class TrainerContext:
     def certificates(self) -> Certificates:
         from trainer.services.certificates import Certificates
 
-        return Certificates(self.store, self.assessments)
+        return Certificates(
+            self.store, self.assessments, verify_url=self.settings.certificate_verify_url
+        )
 
     @cached_property
     def mentoring(self) -> Mentoring:
