@@ -24,6 +24,7 @@ import argparse
 import getpass
 import json
 import os
+import shlex
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -662,8 +663,15 @@ def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
         print(tr("cli.demo_exists", path=folder, password=locations.DEMO_PASSWORD))
     for person in context.accounts.people():
         print(_person_row(person, tr))
-    print(tr("cli.demo_start", path=folder))
+    print(_demo_start_line(folder, tr))
     return 0
+
+
+def _demo_start_line(folder: Path, tr: Translator) -> str:
+    """The command that opens this very folder: `--demo` only names the default demo folder."""
+    if folder.expanduser().resolve() == locations.default_demo_dir().resolve():
+        return tr("cli.demo_start_default")
+    return tr("cli.demo_start", command=f"trainer --data {shlex.quote(str(folder))}")
 
 
 def _pad(text: str, width: int) -> str:

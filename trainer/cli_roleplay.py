@@ -2,8 +2,8 @@
 
 SCENARIO is an id of the configured content, or a scenario file; a file still uses the shared
 lexicon and service standard of the configured content roots. The transcript is the YAML of
-CONTENT.md ("Transcripts"). Problems in either file are printed as `path:line: where: what`;
-a turn that does not fit the scenario is named by its line.
+docs/content-format.md ("Transcripts"). Problems in either file are printed as
+`path:line: where: what`; a turn that does not fit the scenario is named by its line.
 """
 
 from __future__ import annotations

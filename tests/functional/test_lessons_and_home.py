@@ -47,6 +47,7 @@ async def test_reading_a_lesson_marks_it_done_and_a_new_app_still_shows_it(
     async with again.run_test(size=SIZE) as pilot:
         await sign_in(again, pilot, "li-na", PASSWORD)
         assert f"Lessons done: 2 of {FRONTLINE_LESSONS}" in screen_text(again)
+        assert "Your training tracks (Enter opens one)" in screen_text(again)
         await pilot.press("enter")  # open the highlighted track
         await pilot.pause()
         assert isinstance(again.screen, TrackScreen)

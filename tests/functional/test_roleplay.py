@@ -186,7 +186,7 @@ async def test_leaving_a_call_keeps_it_and_a_new_app_resumes_it(context: Trainer
         assert isinstance(app.screen, RolePlaysScreen)
         runs = app.screen.query_one("#runs", OptionList)
         shown = str(runs.get_option_at_index(0).prompt)
-        assert "practice  unfinished: p or x resumes it" in shown
+        assert "practice  unfinished: p or Enter resumes this practice call" in shown
 
     again = make_app(open_context(context.settings))
     async with again.run_test(size=SIZE) as pilot:
@@ -200,6 +200,45 @@ async def test_leaving_a_call_keeps_it_and_a_new_app_resumes_it(context: Trainer
         assert "☑ Apologise" in text
     runs = context.store.person_file("li-na").all(RolePlayRun)
     assert len(runs) == 1 and len(runs[0].turns) == 1
+
+
+async def test_the_keys_and_the_scorecard_say_only_what_is_so(context: TrainerContext) -> None:
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await _roleplays(app, pilot)
+        await pilot.press("f2")  # 中文
+        await pilot.pause()
+        # a practice run has a score: it does not count, but it is scored
+        text = screen_text(app)
+        assert "练习成绩不计入考核" in text and "不计分" not in text
+
+        # an unfinished exam run is resumed by x (p would start a practice call)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await _reply(app, pilot, "ok")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RolePlaysScreen)
+        runs = app.screen.query_one("#runs", OptionList)
+        assert "考核  未完成：按 x 或回车继续这次考核" in str(runs.get_option_at_index(0).prompt)
+
+        # a practice call in which no step was taken says nothing of the steps' order
+        await pilot.press("p")
+        await pilot.pause()
+        for _ in range(8):
+            screen = app.screen
+            if not isinstance(screen, RolePlayScreen):
+                break
+            if screen.option_order():
+                await _pick(app, pilot, 2)
+            else:
+                await _reply(app, pilot, "ok")
+        assert isinstance(app.screen, RolePlayResultScreen)
+        text = screen_text(app)
+        assert "道歉" in text and "步骤顺序" not in text
 
 
 async def _open_wrong_address(app: TrainerApp, pilot: Pilot[None]) -> RolePlayScreen:

@@ -142,6 +142,21 @@ def test_demo_builds_once_and_prints_sign_in(
     assert context.exams.counted_score(trainer, "sun-yue", "frontline") == expected
 
 
+def test_demo_names_the_command_that_opens_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `trainer --demo` opens the default demo folder, not the one just built
+    folder = tmp_path / "my demo"
+    assert main(["--lang", "en", "demo", "--data", str(folder)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"Start the app on it with: trainer --data '{folder}'"
+
+    # when the folder is the default demo folder, `trainer --demo` is the short way to it
+    monkeypatch.setattr("trainer.locations.default_demo_dir", lambda: folder)
+    assert main(["--lang", "zh", "demo"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "用以下命令启动：trainer --demo"
+
+
 def test_corrupt_roster_is_one_sentence(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (data_dir / "roster.json").write_text("{oops", encoding="utf-8")
     assert main(["--lang", "en", "--data", str(data_dir), "user", "list"]) == 1

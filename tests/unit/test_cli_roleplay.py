@@ -103,6 +103,24 @@ def test_readable_scorecard_explains_points_and_penalties(
     assert "Total 72.5 / 100 · passed (pass mark 60)" in out
 
 
+def test_the_step_order_is_judged_only_when_steps_were_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # nothing earned: "step order: right" would praise an order that never was
+    empty = write(
+        tmp_path,
+        "scenario: refund_delay\nlang: en\nturns:\n  - say: ok\n  - pick: 2\n  - say: ok\n",
+    )
+    base = ["--lang", "en", "--data", str(tmp_path / "d"), "roleplay", "score", "refund_delay"]
+    assert main([*base, str(empty)]) == 0
+    out = capsys.readouterr().out
+    assert "Listen          0/25  -" in out and "Apologise       0/25  -" in out
+    assert "Step order" not in out
+
+    assert main([*base, str(write(tmp_path, GOOD_CALL, "good.yaml"))]) == 0
+    assert "Step order: right." in capsys.readouterr().out
+
+
 def test_a_scenario_given_as_a_file_uses_the_shared_lexicon(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,7 +1,15 @@
-"""The wheel carries the bundled content: `pip install .` then `trainer` works from anywhere."""
+"""The wheel carries the bundled content: `pip install .` then `trainer` works from anywhere.
+
+The wheel goes into a fresh virtual environment that sees the dependencies already installed
+for the tests (nothing is downloaded). The test must pass however it is run: from the system
+interpreter, or from a virtual environment as the README's `pip install -e '.[test]'` leaves
+a newcomer, with or without PYTHONPATH pointing at a checkout.
+"""
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +17,50 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _installed_package_folders() -> list[str]:
+    """The site-packages folders this interpreter installs into and reads from.
+
+    Not `sys.path`: that also holds PYTHONPATH and the checkout, whose `trainer` would hide
+    the wheel's. `--system-site-packages` is no substitute: from a virtual environment it
+    shows the base interpreter's folders, not the environment's, where the dependencies are.
+    """
+    folders = list(site.getsitepackages())
+    if site.ENABLE_USER_SITE:
+        folders.append(site.getusersitepackages())
+    return [folder for folder in folders if Path(folder).is_dir()]
+
+
+def _make_venv_seeing_installed_packages(venv: Path) -> Path:
+    """A virtual environment whose own site-packages comes first, then this interpreter's.
+
+    The `.pth` file lists plain folders, so the `.pth` files inside them (an editable
+    `trainer`, for one) are not run: the only `trainer` the environment can import is the
+    one installed into it. Returns the environment's python.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    own_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_child_environment(),
+    ).stdout.strip()
+    (Path(own_site) / "_parent_site_packages.pth").write_text(
+        "".join(folder + "\n" for folder in _installed_package_folders())
+    )
+    return python
+
+
+def _child_environment() -> dict[str, str]:
+    """This process's environment without what would make a child import another `trainer`."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE"}
+    }
 
 
 @pytest.mark.slow
@@ -31,11 +83,21 @@ def test_installed_wheel_validates_its_bundled_content(tmp_path: Path) -> None:
     )
     wheel = next(wheels.glob("trainer-*.whl"))
     venv = tmp_path / "venv"
-    # system site packages give the wheel its dependencies without downloading them
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    python = venv / "bin" / "python"
+    python = _make_venv_seeing_installed_packages(venv)
+    # pip itself comes from this interpreter's site-packages, through the .pth file
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)], check=True
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--ignore-installed",
+            str(wheel),
+        ],
+        check=True,
+        env=_child_environment(),
     )
 
     elsewhere = tmp_path / "elsewhere"
@@ -46,6 +108,7 @@ def test_installed_wheel_validates_its_bundled_content(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=_child_environment(),
     ).stdout.strip()
     assert where.startswith(str(venv)) and where.endswith("trainer/bundled")
 

@@ -1,6 +1,6 @@
 """Content models: tracks, question banks, scenarios, the shared lexicon and transcripts.
 
-These are the contract of `shared/design/CONTENT.md`: a file written as shown there loads.
+These are the contract of `docs/content-format.md`: a file written as shown there loads.
 All models are frozen and forbid unknown fields, so a misspelt key is an error rather than a
 silently ignored setting. Checks that need one item only live here as validators; checks
 across items or files (unique ids, unknown references, scenario graph lint) live in

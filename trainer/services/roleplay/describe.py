@@ -41,6 +41,17 @@ def rule_label(rule: str, lang: str) -> str:
     return translate(lang, key) if key in catalog(lang) else rule
 
 
+def order_line(card: Scorecard, lang: str) -> str | None:
+    """What the scorecard says about the order of the steps; nothing when fewer than two
+    steps were taken, where "the order was right" would be praise for nothing."""
+    taken = sum(1 for _, score in card.weighed_steps() if score.evidence)
+    if not card.order_ok:
+        return translate(lang, "roleplay.card_order_bad")
+    if taken < 2:
+        return None
+    return translate(lang, "roleplay.card_order_ok")
+
+
 def verdict(card: Scorecard, lang: str) -> str:
     if not card.finished:
         return translate(lang, "roleplay.card_unfinished")
@@ -72,7 +83,9 @@ def scorecard_lines(card: Scorecard, lang: str, title: str = "") -> list[str]:
     lines += [f"  {violation_text(item, lang)}" for item in card.violations] or [
         "  " + tr("card_no_violations")
     ]
-    lines.append(tr("card_order_ok") if card.order_ok else tr("card_order_bad"))
+    order = order_line(card, lang)
+    if order is not None:
+        lines.append(order)
     lines.append(tr("card_mood", mood=" → ".join(f"{value:g}" for value in card.mood)))
     if card.coaching:
         lines += ["", tr("card_coaching")]

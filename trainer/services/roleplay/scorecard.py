@@ -112,7 +112,8 @@ class Scorecard(BaseModel):
         return [(step, self.steps[step]) for step in STEPS if self.steps[step].max > 0]
 
     def as_json(self, lang: str | None = None) -> dict[str, Any]:
-        """The `--json` shape of CONTENT.md, coaching rendered in `lang`, plus the turns."""
+        """The `--json` shape of docs/content-format.md, coaching rendered in `lang`, plus the
+        turns."""
         lang = lang or self.lang
 
         def rendered(item: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from trainer.services.roleplay.describe import evidence_text, verdict, violation_text
+from trainer.services.roleplay.describe import (
+    evidence_text,
+    order_line,
+    verdict,
+    violation_text,
+)
 from trainer.services.roleplay.scorecard import Scorecard
 from trainer.services.roleplay.service import RolePlays
 from trainer.storage.records import RolePlayRun
@@ -73,11 +78,9 @@ class RolePlayResultScreen(TrainerScreen):
             yield Static(
                 escape("\n".join(lines) or self.t("roleplay.card_no_violations")), id="violations"
             )
-            yield Static(
-                self.t("roleplay.card_order_ok")
-                if card.order_ok
-                else self.t("roleplay.card_order_bad")
-            )
+            order = order_line(card, lang)
+            if order is not None:
+                yield Static(order, id="order")
             yield MoodMeter(self.t("roleplay.mood"), id="result-mood")
             if card.coaching:
                 yield Static(self.t("roleplay.card_coaching"), classes="section-title")

@@ -136,7 +136,7 @@ class RolePlaysScreen(TrainerScreen):
         for run in reversed(self.context.roleplays.runs(person, person.id, scenario_id)):
             mode = self.t(f"roleplay.mode_{run.mode}")
             if run.finished_at is None:
-                result = self.t("roleplay.unfinished_run")
+                result = self.t(f"roleplay.unfinished_{run.mode}")
             else:
                 verdict = self.t("roleplay.passed" if run.passed else "roleplay.not_passed")
                 result = f"{run.total:g} · {verdict}"
