@@ -1,7 +1,7 @@
 """What the agent did in a reply: speech acts with the words that carry them.
 
 A keyword is not a skill: "抱歉 对不起 理解您" is no apology, and "对不起行了吧" takes its own
-back. The scorer therefore reads a reply as acts (SCORING.md, "Acts, calibration and
+back. The scorer therefore reads a reply as acts (docs/roleplay-scoring.md, "Acts, calibration and
 gaming"): greeting, the agent's ID, apology, empathy, confirming, asking, an action on the
 problem, a callback with its time, refusal, a dismissive tail, closing. Each is found through
 the phrase lists of the lexicon (data a company extends), after normalisation, with negation

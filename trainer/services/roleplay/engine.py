@@ -55,7 +55,8 @@ from trainer.services.roleplay.timeparse import TimePhrase
 
 HANGUP = "hangup"
 
-# How a step is earned from acts anywhere in the call (SCORING.md), as shares of its weight.
+# How a step is earned from acts anywhere in the call (docs/roleplay-scoring.md), as
+# shares of its weight.
 # Each component counts once per call, in the turn that first earned it.
 EMPATHY_SHARE = 0.2
 """Listening: acknowledging the feeling; the rest is restating the facts or asking."""

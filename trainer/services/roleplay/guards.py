@@ -1,4 +1,5 @@
-"""Whether a reply is something a customer could take as an answer (SCORING.md, gaming).
+"""Whether a reply is something a customer could take as an answer (see gaming in
+docs/roleplay-scoring.md).
 
 A turn earns step points only as a plausible utterance. These guards read the normalised
 reply and what surrounds it; the first that applies names why the turn earned nothing:

@@ -1,6 +1,6 @@
 """Normalising an agent's reply for matching, while remembering where each character came from.
 
-Matching runs on a normalised copy of the text (SCORING.md, "free text is matched
+Matching runs on a normalised copy of the text (docs/roleplay-scoring.md, "free text is matched
 deterministically"): Unicode NFKC (full-width to half-width), lower case, traditional
 characters as simplified ones (OpenCC's data: 工號 -> 工号, 回電 -> 回电), Chinese numerals
 turned into digits where they count something (二十四小时 -> 24小时, 两个工作日 -> 2个工作日,

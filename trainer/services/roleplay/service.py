@@ -8,7 +8,7 @@ deterministic engine and carries on from there.
 
 Practice runs give hints (as many as the scenario's difficulty allows) and never count. Exam
 runs have no hints, keep the scenario version they started with, and their best score per
-scenario is the practical score of the assessment (SCORING.md).
+scenario is the practical score of the assessment (docs/roleplay-scoring.md).
 """
 
 from __future__ import annotations

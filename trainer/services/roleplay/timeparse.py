@@ -1,6 +1,7 @@
 """Finding time commitments in a normalised reply, in Chinese and English.
 
-A follow-up promise counts in full only with a definite time (SCORING.md): "今天17点前",
+A follow-up promise counts in full only with a definite time (docs/roleplay-scoring.md):
+"今天17点前",
 "24小时内", "两个工作日内", "明天上午", "within 2 hours", "by 5 pm today", "tomorrow
 morning". Vague ones ("稍后", "尽快", "soon", "later") are found too, so the scorecard can
 say why the promise earned half.
