@@ -120,8 +120,9 @@ def assessments(
         (100, 100, 100, "excellent", True),
         (60, 60, 60, "pass", True),
         (59.9, 60, 59.96, "needs_improvement", False),
-        (0, 100, 60, "pass", False),  # frontline needs 50 in each part
-        (100, 33.4, 60.04, "pass", False),
+        # frontline needs 50 in each part: a total in the "pass" band is still no pass
+        (0, 100, 60, "needs_improvement", False),
+        (100, 33.4, 60.04, "needs_improvement", False),
         (50, 50, 50, "needs_improvement", False),
     ],
 )
@@ -171,6 +172,26 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
         "The theory exam has not been taken yet.",
         "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
     ]
+
+
+def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentLibrary) -> None:
+    """Theory 38.1 against a minimum of 50 with the role-play not yet done: both are named,
+    not only the missing role-play."""
+    store, boss, _ = people
+    result = assessments(store, library, 38.1, None).assess(boss, "wang", "frontline")
+    assert not result.passed and result.grade is None
+    assert [note.render("en") for note in result.missing] == [
+        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "The theory score 38.1 is below its minimum 50.",
+    ]
+
+
+def test_no_passing_grade_while_a_minimum_is_unmet(people: Any, library: ContentLibrary) -> None:
+    store, boss, _ = people
+    result = assessments(store, library, 38.1, 100).assess(boss, "wang", "frontline")
+    assert result.final == 75.24 and not result.passed
+    assert result.grade == "needs_improvement"
+    assert [note.key for note in result.missing] == ["theory_below_minimum"]
 
 
 def test_the_gate_needs_each_condition_in_turn(people: Any, library: ContentLibrary) -> None:

@@ -118,6 +118,23 @@ class Assessments:
                 Note(area="assessment", key="practical_missing", values={"scenarios": titles})
             )
 
+        # Each part's minimum is checked as soon as that part has a score, so a learner sees
+        # every unmet requirement at once, not one at a time as they clear the others.
+        minimum_met = True
+        for part, score, floor in (
+            ("theory", theory, spec.minimum.theory),
+            ("practical", practical, spec.minimum.practical),
+        ):
+            if score is not None and score < floor:
+                minimum_met = False
+                missing.append(
+                    Note(
+                        area="assessment",
+                        key=f"{part}_below_minimum",
+                        values={"score": f"{score:g}", "minimum": f"{floor:g}"},
+                    )
+                )
+
         final = grade = None
         assessment_passed = False
         complete = (theory is not None or not has_theory) and (
@@ -127,29 +144,20 @@ class Assessments:
             final = round(
                 (theory or 0) * theory_weight / 100 + (practical or 0) * practical_weight / 100, 2
             )
-            grade = grade_for(final)
-            assessment_passed = final >= spec.pass_mark
-            if not assessment_passed:
-                missing.append(
+            assessment_passed = minimum_met and final >= spec.pass_mark
+            # A grade is a verdict to a training manager: "pass" beside an unmet minimum
+            # reads as passed, so a failed assessment is graded "needs improvement" whatever
+            # band its weighted total would fall in.
+            grade = grade_for(final) if assessment_passed else "needs_improvement"
+            if final < spec.pass_mark:
+                missing.insert(
+                    0,
                     Note(
                         area="assessment",
                         key="below_pass_mark",
                         values={"final": f"{final:g}", "pass_mark": f"{spec.pass_mark:g}"},
-                    )
+                    ),
                 )
-            for part, score, floor in (
-                ("theory", theory, spec.minimum.theory),
-                ("practical", practical, spec.minimum.practical),
-            ):
-                if score is not None and score < floor:
-                    assessment_passed = False
-                    missing.append(
-                        Note(
-                            area="assessment",
-                            key=f"{part}_below_minimum",
-                            values={"score": f"{score:g}", "minimum": f"{floor:g}"},
-                        )
-                    )
 
         gate: list[GateCondition] = []
         if track.gate == "cleared_for_duty":
