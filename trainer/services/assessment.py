@@ -18,7 +18,7 @@ from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
 from trainer.services.exams import Exams
-from trainer.services.mentoring import mentorship_end
+from trainer.services.mentoring import days_left
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
 from trainer.storage.records import Mentorship, Person, SignOff, now
@@ -216,13 +216,12 @@ class Assessments:
             )
         else:
             # the first assignment's period; a change of mentor does not restart the month
-            first = min(mentorships, key=lambda m: m.start)
-            left = (mentorship_end(first) - at).total_seconds() / 86400
+            left = days_left(min(mentorships, key=lambda m: m.start), at)
             done = left <= 0
             detail = (
                 None
                 if done
-                else Note(area="assessment", key="mentorship_running", values={"days": _ceil(left)})
+                else Note(area="assessment", key="mentorship_running", values={"days": left})
             )
             conditions.append(GateCondition("mentorship", done, detail))
 
@@ -237,8 +236,3 @@ class Assessments:
             )
         )
         return conditions
-
-
-def _ceil(days: float) -> int:
-    whole = int(days)
-    return whole if whole == days else whole + 1

@@ -12,7 +12,6 @@ activity; a mentee needs attention when overdue, failing or inactive for a week.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
@@ -138,6 +137,26 @@ def mentorship_end(mentorship: Mentorship) -> dt.datetime:
         return _LATEST_SHOWN
 
 
+def local_day(moment: dt.datetime, zone: dt.tzinfo | None = None) -> dt.date:
+    """The calendar date of `moment` in the organisation's zone: `zone`, or by default the
+    zone of the machine trainer runs on (where every screen shows its times)."""
+    return shown(moment).astimezone(zone).date()
+
+
+def days_left(mentorship: Mentorship, at: dt.datetime, zone: dt.tzinfo | None = None) -> int:
+    """Calendar days from `at`'s date to the end of `mentorship`, in the organisation's local
+    dates; negative when overdue. Every view that shows days left asks this one function.
+
+    A 30-day mentorship started today has 30 days left, tomorrow 29, and 0 on the day it
+    ends, when it counts as over. Whole dates, not hours, so a mentor at 9:00 and a learner
+    at 17:00 see the same number."""
+    try:
+        end = local_day(mentorship.start, zone) + dt.timedelta(days=mentorship.days)
+    except OverflowError:  # a start so late (stored by an older version) that no end exists
+        end = dt.date.max
+    return (end - local_day(at, zone)).days
+
+
 def shown(moment: dt.datetime) -> dt.datetime:
     """`moment` kept within the calendar's ends, so showing it in local time cannot fail."""
     if moment.tzinfo is None:
@@ -190,6 +209,12 @@ class Mentoring:
     def mentorships(self, mentee_id: str) -> list[Mentorship]:
         found = [m for m in self.store.roster.all(Mentorship) if m.mentee == mentee_id]
         return sorted(found, key=lambda m: m.start)
+
+    def period(self, mentee_id: str) -> Mentorship | None:
+        """The assignment whose days count for `mentee_id`: the first, since a change of
+        mentor does not restart the mentorship (the gate and every view read this one)."""
+        mentorships = self.mentorships(mentee_id)
+        return mentorships[0] if mentorships else None
 
     def mentees_of(self, mentor_id: str) -> list[str]:
         mentees = [m.mentee for m in self.store.roster.all(Mentorship) if m.mentor == mentor_id]
@@ -292,11 +317,12 @@ class Mentoring:
         moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
         last_activity = max(moments, default=None)
         signed_off = any(s.mentee == person.id for s in self.store.roster.all(SignOff))
-        end = mentorship_end(mentorship)
-        days_left = _days_until(end, at)
+        period = self.period(person.id) or mentorship
+        end = mentorship_end(period)
+        left = days_left(period, at)
 
         attention = []
-        if days_left < 0 and not signed_off:
+        if left < 0 and not signed_off:
             attention.append("overdue")
         latest_scores = [a.score for a in attempts[-1:]] + [r.total for r in runs[-1:]]
         if any(score is not None and score < FAILING_BELOW for score in latest_scores):
@@ -309,9 +335,9 @@ class Mentoring:
             name=person.name,
             tracks=list(person.tracks),
             mentor=mentorship.mentor,
-            start=shown(mentorship.start),
+            start=shown(period.start),
             end=shown(end),
-            days_left=days_left,
+            days_left=left,
             lessons_done=len({(lesson.track, lesson.lesson) for lesson in lessons}),
             lessons_total=lessons_total,
             best_theory=best_theory,
@@ -362,10 +388,3 @@ def competencies(runs: list[RolePlayRun]) -> list[Competency]:
             if score is not None and score.max > 0:
                 per_step[step].append(round(100 * score.score / score.max, 1))
     return [Competency(step, scores) for step, scores in per_step.items()]
-
-
-def _days_until(end: dt.datetime, at: dt.datetime) -> int:
-    """Whole days left until `end` (20.5 days is 20), or minus the whole days past it, at
-    least one (half a day late is -1, ten days and a minute late is -10)."""
-    days = (end - at).total_seconds() / 86400
-    return math.floor(days) if days >= 0 else -max(1, math.floor(-days))

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from trainer.errors import TrainerError
 from trainer.numbers import figure
-from trainer.services.mentoring import Competency, MenteeRow
+from trainer.services.mentoring import Competency, MenteeRow, local_day
 from trainer.services.reports import trend_text
 from trainer.storage.records import ExamAttempt, RolePlayRun
 from trainer.ui.screens.base import TrainerScreen
@@ -84,7 +84,7 @@ class MenteeScreen(TrainerScreen):
         )
         attention = "、".join(self.t(f"reports.attention_{a}") for a in row.attention)
         lines = [
-            self.t("mentor.period", start=local_time(row.start)[:10], end=local_time(row.end)[:10])
+            self.t("mentor.period", start=local_day(row.start), end=local_day(row.end))
             + f" · {days} · {escape(signed)}",
             escape(
                 self.t(
