@@ -221,3 +221,42 @@ def test_a_change_of_mentor_does_not_restart_the_days(org: Any) -> None:
     assert (row.mentor, row.days_left) == ("zhang", 20)
     missing = context.assessments.assess(wang, "wang", "new_hire").missing
     assert "The mentorship has 20 more day(s) to run." in [n.render("en") for n in missing]
+
+
+def test_sign_off_gaps_name_lessons_exam_and_role_play(org: Any) -> None:
+    context, boss, mentor, _, _, li = org
+    context.mentoring.assign(boss, "liu", "li")
+    track = context.library.track("frontline")
+    context.progress.mark_lesson_done(li, track, track.lessons[0].id)
+    context.progress.mark_lesson_done(li, track, track.lessons[1].id)
+    gaps = [n.render("en") for n in context.assessments.sign_off_gaps(mentor, "li", "frontline")]
+    assert gaps[0] == f"2 of {len(track.lessons)} lessons are done."
+    assert "The theory exam has not been taken yet." in gaps
+    assert any(gap.startswith("An exam-mode role-play is still to do") for gap in gaps)
+
+
+def test_a_sign_off_is_withdrawn_with_a_reason_and_the_gate_reads_the_latest(org: Any) -> None:
+    context, boss, mentor, other_mentor, _, _ = org
+    context.mentoring.assign(boss, "liu", "wang")
+
+    def signed() -> bool:
+        gate = context.assessments.assess(boss, "wang", "new_hire").gate
+        return next(c.met for c in gate if c.key == "sign_off")
+
+    context.mentoring.sign_off(mentor, "wang", "new_hire")
+    assert signed() and context.mentoring.row(mentor, "wang").signed_off
+    with pytest.raises(MentoringError) as error:
+        context.mentoring.withdraw_sign_off(boss, "wang", "new_hire", "  ")
+    assert error.value.key == "withdraw_reason_needed"
+    with pytest.raises(AccessDenied):  # not this mentor's mentee
+        context.mentoring.withdraw_sign_off(other_mentor, "wang", "new_hire", "太早了")
+    context.mentoring.withdraw_sign_off(boss, "wang", "new_hire", "考试还没考")  # a trainer may
+    assert not signed() and not context.mentoring.row(mentor, "wang").signed_off
+    with pytest.raises(MentoringError) as error:
+        context.mentoring.withdraw_sign_off(mentor, "wang", "new_hire", "again")
+    assert error.value.key == "nothing_to_withdraw"
+    kinds = [(e.kind, e.detail) for e in context.mentoring.timeline(mentor, "wang")]
+    assert kinds == [("sign_off_withdrawn", "chen: 考试还没考"), ("sign_off", "liu")]
+
+    context.mentoring.sign_off(mentor, "wang", "new_hire")  # signed again: the latest stands
+    assert signed()

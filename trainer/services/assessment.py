@@ -18,10 +18,10 @@ from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
 from trainer.services.exams import Exams
-from trainer.services.mentoring import days_left
+from trainer.services.mentoring import current_sign_off, days_left
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
-from trainer.storage.records import Mentorship, Person, SignOff, now
+from trainer.storage.records import LessonDone, Mentorship, Person, now
 from trainer.storage.repositories import DataStore
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
@@ -176,6 +176,51 @@ class Assessments:
             missing=missing,
         )
 
+    def sign_off_gaps(
+        self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
+    ) -> list[Note]:
+        """What a mentor signing `person_id` off on `track_id` should know is not done yet:
+        the lessons, everything the assessment still misses, and the script drill (the
+        sign-off itself left out: it is what the mentor is about to give)."""
+        track = self.track(track_id)
+        gaps = [note for note in [self._lessons_gap(person_id, track)] if note is not None]
+        result = self.assess(actor, person_id, track_id, at)
+        gaps += [note for note in result.missing if note.key != "not_signed_off"]
+        if track.gate != "cleared_for_duty":  # the gate already names an undone drill
+            undrilled = self._undrilled(actor, person_id, track)
+            if undrilled:
+                gaps.append(self._drill_note(undrilled))
+        return gaps
+
+    def _lessons_gap(self, person_id: str, track: Track) -> Note | None:
+        done = {
+            record.lesson
+            for record in self.store.person_file(person_id).all(LessonDone)
+            if record.track == track.id
+        }
+        finished = sum(lesson.id in done for lesson in track.lessons)
+        if finished == len(track.lessons):
+            return None
+        return Note(
+            area="assessment",
+            key="lessons_missing",
+            values={"done": finished, "total": len(track.lessons)},
+        )
+
+    def _undrilled(self, actor: Person, person_id: str, track: Track) -> list[str]:
+        return [
+            sid
+            for sid in track.script_drill
+            if not any(run.passed for run in self.roleplays.runs(actor, person_id, sid))
+        ]
+
+    def _drill_note(self, undrilled: list[str]) -> Note:
+        return Note(
+            area="assessment",
+            key="drill_missing",
+            values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
+        )
+
     def _scenario_title(self, scenario_id: str) -> str:
         scenario = self.library.scenario(scenario_id)
         return scenario.title.get("zh") if scenario else scenario_id
@@ -185,22 +230,12 @@ class Assessments:
     ) -> list[GateCondition]:
         conditions = [GateCondition("assessment", passed)]
 
-        undrilled = [
-            sid
-            for sid in track.script_drill
-            if not any(run.passed for run in self.roleplays.runs(actor, person_id, sid))
-        ]
+        undrilled = self._undrilled(actor, person_id, track)
         conditions.append(
             GateCondition(
                 "script_drill",
                 not undrilled,
-                None
-                if not undrilled
-                else Note(
-                    area="assessment",
-                    key="drill_missing",
-                    values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
-                ),
+                self._drill_note(undrilled) if undrilled else None,
             )
         )
 
@@ -225,9 +260,7 @@ class Assessments:
             )
             conditions.append(GateCondition("mentorship", done, detail))
 
-        signed = any(
-            s.mentee == person_id and s.track == track.id for s in self.store.roster.all(SignOff)
-        )
+        signed = current_sign_off(self.store, person_id, track.id) is not None
         conditions.append(
             GateCondition(
                 "sign_off",

@@ -27,6 +27,7 @@ from trainer.storage.records import (
     Person,
     RolePlayRun,
     SignOff,
+    SignOffWithdrawal,
     new_id,
     now,
 )
@@ -102,7 +103,7 @@ class Activity:
 
     at: dt.datetime
     kind: str
-    """`lesson`, `exam`, `roleplay`, `note` or `sign_off`."""
+    """`lesson`, `exam`, `roleplay`, `note`, `sign_off` or `sign_off_withdrawn`."""
     subject: str
     detail: str = ""
     record_id: str = ""
@@ -155,6 +156,21 @@ def days_left(mentorship: Mentorship, at: dt.datetime, zone: dt.tzinfo | None = 
     except OverflowError:  # a start so late (stored by an older version) that no end exists
         end = dt.date.max
     return (end - local_day(at, zone)).days
+
+
+def current_sign_off(store: DataStore, mentee_id: str, track_id: str) -> SignOff | None:
+    """The sign-off of `mentee_id` on `track_id` that stands now: the latest sign-off, unless
+    a withdrawal came after it (the cleared-for-duty gate and every view read this)."""
+    signed = [s for s in store.roster.all(SignOff) if s.mentee == mentee_id and s.track == track_id]
+    if not signed:
+        return None
+    latest = max(signed, key=lambda s: s.at)
+    withdrawn = any(
+        w.sign_off == latest.id or (w.track == track_id and w.at >= latest.at)
+        for w in store.roster.all(SignOffWithdrawal)
+        if w.mentee == mentee_id
+    )
+    return None if withdrawn else latest
 
 
 def shown(moment: dt.datetime) -> dt.datetime:
@@ -242,6 +258,44 @@ class Mentoring:
     def sign_offs(self, mentee_id: str) -> list[SignOff]:
         return [s for s in self.store.roster.all(SignOff) if s.mentee == mentee_id]
 
+    def withdrawals(self, mentee_id: str) -> list[SignOffWithdrawal]:
+        return [w for w in self.store.roster.all(SignOffWithdrawal) if w.mentee == mentee_id]
+
+    def signed_tracks(self, mentee_id: str) -> list[str]:
+        """The tracks on which `mentee_id`'s sign-off stands now."""
+        tracks = dict.fromkeys(s.track for s in self.sign_offs(mentee_id))
+        return [t for t in tracks if current_sign_off(self.store, mentee_id, t) is not None]
+
+    def withdraw_sign_off(
+        self,
+        actor: Person,
+        mentee_id: str,
+        track_id: str,
+        reason: str,
+        at: dt.datetime | None = None,
+    ) -> SignOffWithdrawal:
+        """Take back the sign-off standing for `mentee_id` on `track_id`, saying why: a
+        mentor of the mentee or a trainer may. The sign-off itself stays in the record."""
+        if not (actor.has_role("mentor") or actor.has_role("trainer")):
+            raise AccessDenied("needs_role", role="mentor")
+        self.require_mentor_of(actor, mentee_id)
+        if not reason.strip():
+            raise MentoringError("withdraw_reason_needed")
+        standing = current_sign_off(self.store, mentee_id, track_id)
+        if standing is None:
+            raise MentoringError("nothing_to_withdraw", person=mentee_id, track=track_id)
+        withdrawal = SignOffWithdrawal(
+            id=new_id("withdrawal"),
+            sign_off=standing.id,
+            mentee=mentee_id,
+            track=track_id,
+            by=actor.id,
+            reason=reason.strip(),
+            at=max(at or now(), standing.at),
+        )
+        self.store.roster.insert(withdrawal)
+        return withdrawal
+
     # ------------------------------------------------------------ notes
 
     def notes(self, actor: Person, mentee_id: str) -> list[MentorNote]:
@@ -316,7 +370,7 @@ class Mentoring:
         moments += [a.submitted_at for a in records.all(ExamAttempt) if a.submitted_at]
         moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
         last_activity = max(moments, default=None)
-        signed_off = any(s.mentee == person.id for s in self.store.roster.all(SignOff))
+        signed_off = bool(self.signed_tracks(person.id))
         period = self.period(person.id) or mentorship
         end = mentorship_end(period)
         left = days_left(period, at)
@@ -372,6 +426,10 @@ class Mentoring:
         ]
         events += [
             Activity(s.at, "sign_off", s.track, s.mentor, s.id) for s in self.sign_offs(mentee_id)
+        ]
+        events += [
+            Activity(w.at, "sign_off_withdrawn", w.track, f"{w.by}: {w.reason}", w.id)
+            for w in self.withdrawals(mentee_id)
         ]
         return sorted(events, key=lambda event: event.at, reverse=True)
 
