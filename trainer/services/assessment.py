@@ -21,7 +21,7 @@ from trainer.services.exams import Exams
 from trainer.services.mentoring import current_sign_off, days_left
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
-from trainer.storage.records import LessonDone, Mentorship, Person, now
+from trainer.storage.records import Certificate, LessonDone, Mentorship, Person, now
 from trainer.storage.repositories import DataStore
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
@@ -50,6 +50,18 @@ class GateCondition:
     detail: Note | None = None
 
 
+@dataclass(frozen=True)
+class Criterion:
+    """One completion criterion of a track, and whether it holds."""
+
+    key: Literal["lessons", "exam", "practical", "prerequisite"]
+    met: bool
+    detail: Note | None = None
+    """What is still to do, when not met."""
+    values: dict[str, str | int] = field(default_factory=dict)
+    """For showing it: `done` and `total` lessons, a prerequisite's `track:zh`/`track:en`."""
+
+
 @dataclass
 class Result:
     """Where a learner stands on a track's final assessment."""
@@ -65,11 +77,18 @@ class Result:
     gate: list[GateCondition] = field(default_factory=list)
     missing: list[Note] = field(default_factory=list)
     """What stands between the learner and the certificate, as catalog sentences."""
+    completion: list[Criterion] = field(default_factory=list)
+    """The track's completion checklist: lessons, exam, practical, prerequisites."""
 
     @property
     def passed(self) -> bool:
-        """The assessment passed and, where the track has one, the gate met."""
-        return self.assessment_passed and all(condition.met for condition in self.gate)
+        """The track is complete: every lesson, the assessment passed, the prerequisites
+        completed and, where the track has one, the gate met. A certificate needs this."""
+        return (
+            self.assessment_passed
+            and all(condition.met for condition in self.gate)
+            and all(criterion.met for criterion in self.completion)
+        )
 
 
 @dataclass
@@ -88,6 +107,25 @@ class Assessments:
     def assess(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
     ) -> Result:
+        return self._assess(actor, person_id, track_id, at or now(), frozenset())
+
+    def completion(
+        self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
+    ) -> list[Criterion]:
+        """The completion checklist of `track_id` for `person_id` (see `Result.completion`);
+        a certificate is issued only when every criterion is met."""
+        return self.assess(actor, person_id, track_id, at).completion
+
+    def _assess(
+        self,
+        actor: Person,
+        person_id: str,
+        track_id: str,
+        at: dt.datetime,
+        within: frozenset[str],
+    ) -> Result:
+        """`within`: the tracks whose prerequisites are being checked, so a cycle of
+        `requires` ends (as unmet) instead of recursing forever."""
         require_reader(self.store, actor, person_id)
         track = self.track(track_id)
         spec = track.assessment
@@ -105,6 +143,9 @@ class Assessments:
             practical_weight = 0.0
 
         missing: list[Note] = []
+        lessons = self._lessons_criterion(person_id, track)
+        if lessons.detail is not None:
+            missing.append(lessons.detail)
         if has_theory and theory is None:
             missing.append(Note(area="assessment", key="theory_missing"))
         if has_practice and practical is None:
@@ -159,9 +200,33 @@ class Assessments:
                     ),
                 )
 
+        prerequisites = [
+            self._prerequisite(actor, person_id, required, at, within | {track.id})
+            for required in track.requires
+        ]
+        missing.extend(c.detail for c in prerequisites if c.detail is not None)
+        completion = [
+            lessons,
+            *(
+                [Criterion("exam", theory is not None and theory >= spec.minimum.theory)]
+                if has_theory
+                else []
+            ),
+            *(
+                [
+                    Criterion(
+                        "practical", practical is not None and practical >= spec.minimum.practical
+                    )
+                ]
+                if has_practice
+                else []
+            ),
+            *prerequisites,
+        ]
+
         gate: list[GateCondition] = []
         if track.gate == "cleared_for_duty":
-            gate = self._gate(actor, person_id, track, assessment_passed, at or now())
+            gate = self._gate(actor, person_id, track, assessment_passed, at)
             missing.extend(condition.detail for condition in gate if condition.detail)
         return Result(
             track=track_id,
@@ -174,6 +239,7 @@ class Assessments:
             assessment_passed=assessment_passed,
             gate=gate,
             missing=missing,
+            completion=completion,
         )
 
     def sign_off_gaps(
@@ -183,29 +249,53 @@ class Assessments:
         the lessons, everything the assessment still misses, and the script drill (the
         sign-off itself left out: it is what the mentor is about to give)."""
         track = self.track(track_id)
-        gaps = [note for note in [self._lessons_gap(person_id, track)] if note is not None]
         result = self.assess(actor, person_id, track_id, at)
-        gaps += [note for note in result.missing if note.key != "not_signed_off"]
+        gaps = [note for note in result.missing if note.key != "not_signed_off"]
         if track.gate != "cleared_for_duty":  # the gate already names an undone drill
             undrilled = self._undrilled(actor, person_id, track)
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
 
-    def _lessons_gap(self, person_id: str, track: Track) -> Note | None:
+    def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
         done = {
             record.lesson
             for record in self.store.person_file(person_id).all(LessonDone)
             if record.track == track.id
         }
-        finished = sum(lesson.id in done for lesson in track.lessons)
-        if finished == len(track.lessons):
-            return None
-        return Note(
-            area="assessment",
-            key="lessons_missing",
-            values={"done": finished, "total": len(track.lessons)},
+        counts = {"done": sum(lesson.id in done for lesson in track.lessons)}
+        counts["total"] = len(track.lessons)
+        met = counts["done"] == counts["total"]
+        detail = None if met else Note(area="assessment", key="lessons_missing", values=counts)
+        return Criterion("lessons", met, detail, dict(counts))
+
+    def _prerequisite(
+        self,
+        actor: Person,
+        person_id: str,
+        required: str,
+        at: dt.datetime,
+        within: frozenset[str],
+    ) -> Criterion:
+        """A required track is met by a current certificate of it, or by completing it."""
+        titles: dict[str, str | int] = {"track:zh": required, "track:en": required}
+        track = self.library.track(required)
+        if track is not None:
+            titles = {f"track:{lang}": track.title.get(lang) for lang in ("zh", "en")}
+        certified = any(
+            c.person == person_id
+            and c.track == required
+            and c.revoked_at is None
+            and (c.expires_at is None or c.expires_at > at)
+            for c in self.store.roster.all(Certificate)
         )
+        met = certified or (
+            track is not None
+            and required not in within
+            and self._assess(actor, person_id, required, at, within).passed
+        )
+        detail = None if met else Note(area="assessment", key="prerequisite_missing", values=titles)
+        return Criterion("prerequisite", met, detail, titles)
 
     def _undrilled(self, actor: Person, person_id: str, track: Track) -> list[str]:
         return [
