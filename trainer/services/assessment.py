@@ -5,6 +5,10 @@ pass needs the final at or above the pass mark and each part at or above its min
 are the after-sales evaluation bands. A track with no exam (or no practice scenarios) is
 assessed on the other part alone. New-hire tracks with the `cleared_for_duty` gate also need
 their script drill passed, the mentorship period over and a mentor's sign-off.
+
+A track is complete (and its certificate, which says so, can be issued) when the assessment
+passes and its completion checklist holds: every lesson done, the exam and the practical at
+or above their minimums, and each `requires` track certified or itself complete.
 """
 
 from __future__ import annotations

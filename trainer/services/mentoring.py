@@ -1,5 +1,5 @@
 """The mentor program: who mentors whom, the dashboard of mentees, competencies, timelines,
-notes and sign-offs (which the cleared-for-duty gate reads).
+notes and sign-offs (which the cleared-for-duty gate reads) and their withdrawal.
 
 Assignments live in the roster and are never deleted, so the history of who mentored whom
 stays. Only a trainer assigns; a mentor sees, notes and signs off only their own mentees; a
