@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
-from tests.functional.helpers import PASSWORD, SIZE, organisation_with_learner, screen_text, sign_in
+from tests.functional.helpers import (
+    FRONTLINE_LESSONS,
+    PASSWORD,
+    SIZE,
+    organisation_with_learner,
+    screen_text,
+    sign_in,
+)
 from trainer.services.context import TrainerContext, open_context
 from trainer.storage.records import Mentorship, SignOff
 from trainer.ui.app import TrainerApp, make_app
@@ -155,3 +162,38 @@ async def test_ctrl_q_asks_before_losing_a_note_being_written(context: TrainerCo
         await pilot.pause()
         assert app.screen is dialog
         assert dialog.query_one("#text-value", Input).value == "复述订单号"
+
+
+async def test_signing_off_early_warns_and_a_sign_off_is_withdrawn(context: TrainerContext) -> None:
+    """li-na has 1 lesson and no exam: the mentor is told so before confirming, and then
+    takes the sign-off back with a reason that the timeline keeps."""
+    with_mentor(context)
+    context.mentoring.assign(context.accounts.person("chen"), "liu", "li-na")
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_mentee(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        warning = str(app.screen.query_one("#confirm-text", Static).render())
+        assert f"1 of {FRONTLINE_LESSONS} lessons are done." in warning
+        assert "The theory exam has not been taken yet." in warning
+        assert "Sign off anyway?" in warning
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen and "not signed off yet" not in screen_text(app)
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press("enter")  # no reason given
+        await pilot.pause()
+        assert "Give a reason for withdrawing the sign-off." in screen_text(app)
+        app.screen.query_one("#text-value", Input).value = "理论考试还没考"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        text = screen_text(app)
+        assert "not signed off yet" in text
+        assert "sign-off withdrawn" in text and "liu: 理论考试还没考" in text
+    assert context.mentoring.signed_tracks("li-na") == []

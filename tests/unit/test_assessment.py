@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from trainer.content.loader import ContentLibrary, load_library
+from trainer.content.models import Track
 from trainer.locations import bundled_content_root
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
 from trainer.services.mentoring import Mentoring
-from trainer.storage.records import RolePlayRun
+from trainer.services.progress import Progress
+from trainer.storage.records import Certificate, Person, RolePlayRun
 from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
@@ -95,11 +97,25 @@ def people(data_dir: Path) -> Any:
     boss = accounts.person("chen")
     learner = accounts.add_person(boss, "王小明", ["learner"], PASSWORD, ["new_hire"], "wang")
     accounts.add_person(boss, "刘洋", ["mentor"], PASSWORD, [], "liu")
+    library = load_library([bundled_content_root()])
+    for track_id in ("frontline", "new_hire"):  # lessons done: the scores decide here
+        finish_lessons(store, learner, library.tracks[track_id].model)
     return store, boss, learner
 
 
-COUNTED = ("wrong_address", "greeting_drill", "fact_confirm_drill")
-"""The role-plays the frontline and new-hire practicals count."""
+def finish_lessons(store: DataStore, learner: Person, track: Track) -> None:
+    for lesson in track.lessons:
+        Progress(store).mark_lesson_done(learner, track, lesson.id)
+
+
+COUNTED = (
+    "wrong_address",
+    "greeting_drill",
+    "fact_confirm_drill",
+    "major_complaint",
+    "coaching_session",
+)
+"""The role-plays the frontline, new-hire and supervisor practicals count."""
 
 
 def assessments(
@@ -120,8 +136,9 @@ def assessments(
         (100, 100, 100, "excellent", True),
         (60, 60, 60, "pass", True),
         (59.9, 60, 59.96, "needs_improvement", False),
-        (0, 100, 60, "pass", False),  # frontline needs 50 in each part
-        (100, 33.4, 60.04, "pass", False),
+        # frontline needs 50 in each part: a total in the "pass" band is still no pass
+        (0, 100, 60, "needs_improvement", False),
+        (100, 33.4, 60.04, "needs_improvement", False),
         (50, 50, 50, "needs_improvement", False),
     ],
 )
@@ -173,6 +190,26 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
     ]
 
 
+def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentLibrary) -> None:
+    """Theory 38.1 against a minimum of 50 with the role-play not yet done: both are named,
+    not only the missing role-play."""
+    store, boss, _ = people
+    result = assessments(store, library, 38.1, None).assess(boss, "wang", "frontline")
+    assert not result.passed and result.grade is None
+    assert [note.render("en") for note in result.missing] == [
+        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "The theory score 38.1 is below its minimum 50.",
+    ]
+
+
+def test_no_passing_grade_while_a_minimum_is_unmet(people: Any, library: ContentLibrary) -> None:
+    store, boss, _ = people
+    result = assessments(store, library, 38.1, 100).assess(boss, "wang", "frontline")
+    assert result.final == 75.24 and not result.passed
+    assert result.grade == "needs_improvement"
+    assert [note.key for note in result.missing] == ["theory_below_minimum"]
+
+
 def test_the_gate_needs_each_condition_in_turn(people: Any, library: ContentLibrary) -> None:
     store, boss, _learner = people
     mentoring = Mentoring(store, library)
@@ -216,3 +253,58 @@ def test_only_a_mentor_of_the_mentee_signs_off(people: Any, library: ContentLibr
     assert mentor is not None
     with pytest.raises(AccessDenied):
         Mentoring(store, library).sign_off(mentor, "wang", "new_hire")
+
+
+def test_a_track_is_not_complete_before_every_lesson(people: Any, library: ContentLibrary) -> None:
+    """Full marks in exam and role-play after 1 of 11 lessons: not complete, and said so."""
+    store, boss, _ = people
+    track = library.tracks["frontline"].model
+    sun = Accounts(store).add_person(boss, "孙悦", ["learner"], PASSWORD, ["frontline"], "sun")
+    Progress(store).mark_lesson_done(sun, track, track.lessons[0].id)
+    result = assessments(store, library, 100, 100).assess(boss, "sun", "frontline")
+    assert result.assessment_passed and not result.passed
+    assert [n.render("en") for n in result.missing] == [
+        f"1 of {len(track.lessons)} lessons are done."
+    ]
+    checklist = {c.key: c.met for c in result.completion}
+    assert checklist == {"lessons": False, "exam": True, "practical": True}
+
+
+def test_supervisor_needs_frontline_completed_or_certified_first(
+    people: Any, library: ContentLibrary
+) -> None:
+    store, boss, _ = people
+    zhou = Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
+    finish_lessons(store, zhou, library.tracks["supervisor"].model)
+    service = assessments(store, library, 100, 100)
+    result = service.assess(boss, "zhou", "supervisor")
+    assert result.assessment_passed and not result.passed
+    [prerequisite] = [c for c in result.completion if c.key == "prerequisite"]
+    assert not prerequisite.met and prerequisite.detail is not None
+    assert prerequisite.detail.render("en") == (
+        "The track Frontline agent comes first: complete it or hold its certificate."
+    )
+    assert prerequisite.detail.render("zh") == "须先完成培训路径《一线客服》或持有其证书。"
+
+    store.roster.insert(
+        Certificate(
+            id="CERT1",
+            person="zhou",
+            person_name="周强",
+            organisation="星河电商",
+            track="frontline",
+            track_title={"zh": "一线客服"},
+            final=90,
+            grade="excellent",
+            theory=90,
+            practical=90,
+        )
+    )
+    assert service.assess(boss, "zhou", "supervisor").passed  # certified for frontline
+
+    store.roster.put(
+        store.roster.get(Certificate, "CERT1").model_copy(update={"revoked_at": NOW})  # type: ignore[union-attr]
+    )
+    assert not service.assess(boss, "zhou", "supervisor").passed
+    finish_lessons(store, zhou, library.tracks["frontline"].model)  # frontline completed
+    assert service.completion(boss, "zhou", "supervisor")[-1].met

@@ -28,8 +28,13 @@ Setting = tuple[TrainerContext, Person, Person]
 REQUIRE_TOOLS = os.environ.get("TRAINER_REQUIRE_PDF_TOOLS") == "1"
 
 
-def pass_frontline(context: TrainerContext, person: Person) -> None:
-    """Sit the frontline exam with every answer right and play its role-play well."""
+def pass_frontline(context: TrainerContext, person: Person, lessons: bool = True) -> None:
+    """Finish every frontline lesson (unless `lessons` is false), sit the exam with every
+    answer right and play its role-play well."""
+    track = context.library.track("frontline")
+    assert track is not None
+    for lesson in track.lessons if lessons else []:
+        context.progress.mark_lesson_done(person, track, lesson.id)
     exams = context.exams
     attempt = exams.start(person, "frontline")
     for item in exams.paper(attempt):
@@ -129,9 +134,27 @@ def test_no_certificate_without_a_pass_and_the_reasons_say_why(passed: Setting) 
     with pytest.raises(CertificateError) as refused:
         context.certificates.issue(boss, "sun", "frontline")
     assert refused.value.key == "not_passed"
+    lessons = len(context.library.tracks["frontline"].model.lessons)
     assert [note.render("en") for note in refused.value.reasons] == [
+        f"0 of {lessons} lessons are done.",
         "The theory exam has not been taken yet.",
         "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+    ]
+    assert context.certificates.all() == []
+
+
+def test_no_certificate_after_one_lesson_even_with_full_marks(passed: Setting) -> None:
+    """The certificate says "has completed the training track": every lesson is needed."""
+    context, boss, _ = passed
+    sun = context.accounts.person("sun")
+    pass_frontline(context, sun, lessons=False)
+    track = context.library.track("frontline")
+    assert track is not None
+    context.progress.mark_lesson_done(sun, track, track.lessons[0].id)
+    with pytest.raises(CertificateError) as refused:
+        context.certificates.issue(boss, "sun", "frontline")
+    assert [note.render("en") for note in refused.value.reasons] == [
+        f"1 of {len(track.lessons)} lessons are done."
     ]
     assert context.certificates.all() == []
 

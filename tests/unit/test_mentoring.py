@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -15,9 +16,9 @@ from pypdf import PdfReader
 from tests.unit.test_certificates import fonts_of
 from trainer.services.access import AccessDenied
 from trainer.services.context import TrainerContext
-from trainer.services.mentoring import Competency, MentoringError, competencies
+from trainer.services.mentoring import Competency, MentoringError, competencies, days_left
 from trainer.services.reports import dashboard_csv, mentor_report_pdf
-from trainer.storage.records import now
+from trainer.storage.records import Mentorship, now
 
 PASSWORD = "correct horse"
 WEAK_CALL = ["你好，这个我不清楚。", 1, "我帮您查一下，稍后给您回电。", "好的，再见。"]
@@ -46,17 +47,46 @@ def play(context: TrainerContext, learner: Any, turns: list[Any], mode: str = "e
 
 def test_days_left_and_overdue(org: Any) -> None:
     context, boss, mentor, _, _, _ = org
-    start = now() - dt.timedelta(days=10, hours=1)
+    start = now() - dt.timedelta(days=10)
     mentorship = context.mentoring.assign(boss, "liu", "wang", start=start)
     assert mentorship.days == 30  # the new-hire track's mentorship length
     row = context.mentoring.dashboard(mentor)[0]
     # ten days without a lesson, exam or role-play: inactive as well
-    assert (row.name, row.days_left, row.attention) == ("王小明", 19, ["inactive"])
+    assert (row.name, row.days_left, row.attention) == ("王小明", 20, ["inactive"])
     late = context.mentoring.dashboard(mentor, at=start + dt.timedelta(days=31))[0]
     assert late.days_left == -1 and "overdue" in late.attention
-    half_day_late = start + dt.timedelta(days=30, hours=12)
-    assert context.mentoring.dashboard(mentor, at=half_day_late)[0].days_left == -1
     assert context.mentoring.dashboard(mentor, at=start + dt.timedelta(days=30))[0].days_left == 0
+
+
+def test_a_new_mentorship_shows_its_full_length_to_mentor_and_learner(org: Any) -> None:
+    """Assigned just now for 30 days: 30 on the mentor's dashboard, the mentee detail, the
+    CSV and the learner's assessment alike (it said 29 to the mentor, 30 to the learner)."""
+    context, boss, mentor, _, wang, _ = org
+    context.mentoring.assign(boss, "liu", "wang")
+    assert context.mentoring.dashboard(mentor)[0].days_left == 30
+    assert context.mentoring.row(mentor, "wang").days_left == 30
+    table = csv.DictReader(
+        io.StringIO(dashboard_csv(context.mentoring.dashboard(mentor)).decode("utf-8-sig"))
+    )
+    assert [line["days_left"] for line in table] == ["30"]
+    missing = context.assessments.assess(wang, "wang", "new_hire").missing
+    assert "The mentorship has 30 more day(s) to run." in [n.render("en") for n in missing]
+
+
+def test_days_left_counts_calendar_dates_in_the_local_zone() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    late_start = dt.datetime(2026, 11, 1, 23, 30, tzinfo=shanghai)  # 15:30 UTC
+    mentorship = Mentorship(id="m", mentor="liu", mentee="wang", start=late_start, days=30)
+
+    def left(day: int, hour: int, month: int = 11) -> int:
+        return days_left(mentorship, dt.datetime(2026, month, day, hour, tzinfo=shanghai), shanghai)
+
+    assert left(1, 23) == 30  # started today: the full 30
+    assert left(2, 9) == left(2, 17) == 29  # morning and evening of one day agree
+    assert left(1, 9, month=12) == 0  # the last day: over
+    assert left(2, 0, month=12) == -1
+    # the same moments read in UTC fall on other dates, so the zone matters
+    assert days_left(mentorship, dt.datetime(2026, 11, 2, 1, tzinfo=shanghai), dt.UTC) == 30
 
 
 def test_failing_and_inactive_mentees_need_attention(org: Any) -> None:
@@ -181,3 +211,52 @@ def test_a_trainer_sees_every_mentorship(org: Any) -> None:
     assert context.mentoring.dashboard(mentor) == []
     assert len(context.mentoring.dashboard(other_mentor)) == 2
     assert {row.mentor for row in context.mentoring.dashboard(boss, "*")} == {"zhang"}
+
+
+def test_a_change_of_mentor_does_not_restart_the_days(org: Any) -> None:
+    context, boss, _, other_mentor, wang, _ = org
+    context.mentoring.assign(boss, "liu", "wang", start=now() - dt.timedelta(days=10))
+    context.mentoring.assign(boss, "zhang", "wang")  # handed over today
+    [row] = context.mentoring.dashboard(other_mentor)
+    assert (row.mentor, row.days_left) == ("zhang", 20)
+    missing = context.assessments.assess(wang, "wang", "new_hire").missing
+    assert "The mentorship has 20 more day(s) to run." in [n.render("en") for n in missing]
+
+
+def test_sign_off_gaps_name_lessons_exam_and_role_play(org: Any) -> None:
+    context, boss, mentor, _, _, li = org
+    context.mentoring.assign(boss, "liu", "li")
+    track = context.library.track("frontline")
+    context.progress.mark_lesson_done(li, track, track.lessons[0].id)
+    context.progress.mark_lesson_done(li, track, track.lessons[1].id)
+    gaps = [n.render("en") for n in context.assessments.sign_off_gaps(mentor, "li", "frontline")]
+    assert gaps[0] == f"2 of {len(track.lessons)} lessons are done."
+    assert "The theory exam has not been taken yet." in gaps
+    assert any(gap.startswith("An exam-mode role-play is still to do") for gap in gaps)
+
+
+def test_a_sign_off_is_withdrawn_with_a_reason_and_the_gate_reads_the_latest(org: Any) -> None:
+    context, boss, mentor, other_mentor, _, _ = org
+    context.mentoring.assign(boss, "liu", "wang")
+
+    def signed() -> bool:
+        gate = context.assessments.assess(boss, "wang", "new_hire").gate
+        return next(c.met for c in gate if c.key == "sign_off")
+
+    context.mentoring.sign_off(mentor, "wang", "new_hire")
+    assert signed() and context.mentoring.row(mentor, "wang").signed_off
+    with pytest.raises(MentoringError) as error:
+        context.mentoring.withdraw_sign_off(boss, "wang", "new_hire", "  ")
+    assert error.value.key == "withdraw_reason_needed"
+    with pytest.raises(AccessDenied):  # not this mentor's mentee
+        context.mentoring.withdraw_sign_off(other_mentor, "wang", "new_hire", "太早了")
+    context.mentoring.withdraw_sign_off(boss, "wang", "new_hire", "考试还没考")  # a trainer may
+    assert not signed() and not context.mentoring.row(mentor, "wang").signed_off
+    with pytest.raises(MentoringError) as error:
+        context.mentoring.withdraw_sign_off(mentor, "wang", "new_hire", "again")
+    assert error.value.key == "nothing_to_withdraw"
+    kinds = [(e.kind, e.detail) for e in context.mentoring.timeline(mentor, "wang")]
+    assert kinds == [("sign_off_withdrawn", "chen: 考试还没考"), ("sign_off", "liu")]
+
+    context.mentoring.sign_off(mentor, "wang", "new_hire")  # signed again: the latest stands
+    assert signed()

@@ -32,8 +32,8 @@ class DemoPerson:
     name: str
     roles: tuple[Role, ...]
     tracks: tuple[str, ...] = ()
-    lessons_done: int = 0
-    """How many of their first track's lessons they have finished, in order."""
+    lessons_done: int | None = 0
+    """How many of their first track's lessons they have finished, in order; None: all."""
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
@@ -42,7 +42,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("zhang-min", "张敏", ("mentor",)),
     DemoPerson("wang-xiaoming", "王小明", ("learner",), ("new_hire",), 2),
     DemoPerson("li-na", "李娜", ("learner",), ("new_hire",), 0),
-    DemoPerson("zhao-lei", "赵磊", ("learner",), ("frontline",), 3),
+    # certified for frontline, which needs every lesson done (the certificate says so)
+    DemoPerson("zhao-lei", "赵磊", ("learner",), ("frontline",), None),
     DemoPerson("sun-yue", "孙悦", ("learner",), ("frontline",), 1),
     DemoPerson("emily-carter", "Emily Carter", ("learner",), ("frontline", "supervisor"), 2),
     DemoPerson("zhou-qiang", "周强", ("learner",), ("supervisor",), 2),

@@ -1,5 +1,5 @@
 """The mentor program: who mentors whom, the dashboard of mentees, competencies, timelines,
-notes and sign-offs (which the cleared-for-duty gate reads).
+notes and sign-offs (which the cleared-for-duty gate reads) and their withdrawal.
 
 Assignments live in the roster and are never deleted, so the history of who mentored whom
 stays. Only a trainer assigns; a mentor sees, notes and signs off only their own mentees; a
@@ -12,7 +12,6 @@ activity; a mentee needs attention when overdue, failing or inactive for a week.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from trainer.content.loader import ContentLibrary
@@ -28,6 +27,7 @@ from trainer.storage.records import (
     Person,
     RolePlayRun,
     SignOff,
+    SignOffWithdrawal,
     new_id,
     now,
 )
@@ -103,7 +103,7 @@ class Activity:
 
     at: dt.datetime
     kind: str
-    """`lesson`, `exam`, `roleplay`, `note` or `sign_off`."""
+    """`lesson`, `exam`, `roleplay`, `note`, `sign_off` or `sign_off_withdrawn`."""
     subject: str
     detail: str = ""
     record_id: str = ""
@@ -136,6 +136,41 @@ def mentorship_end(mentorship: Mentorship) -> dt.datetime:
         return mentorship.end
     except OverflowError:
         return _LATEST_SHOWN
+
+
+def local_day(moment: dt.datetime, zone: dt.tzinfo | None = None) -> dt.date:
+    """The calendar date of `moment` in the organisation's zone: `zone`, or by default the
+    zone of the machine trainer runs on (where every screen shows its times)."""
+    return shown(moment).astimezone(zone).date()
+
+
+def days_left(mentorship: Mentorship, at: dt.datetime, zone: dt.tzinfo | None = None) -> int:
+    """Calendar days from `at`'s date to the end of `mentorship`, in the organisation's local
+    dates; negative when overdue. Every view that shows days left asks this one function.
+
+    A 30-day mentorship started today has 30 days left, tomorrow 29, and 0 on the day it
+    ends, when it counts as over. Whole dates, not hours, so a mentor at 9:00 and a learner
+    at 17:00 see the same number."""
+    try:
+        end = local_day(mentorship.start, zone) + dt.timedelta(days=mentorship.days)
+    except OverflowError:  # a start so late (stored by an older version) that no end exists
+        end = dt.date.max
+    return (end - local_day(at, zone)).days
+
+
+def current_sign_off(store: DataStore, mentee_id: str, track_id: str) -> SignOff | None:
+    """The sign-off of `mentee_id` on `track_id` that stands now: the latest sign-off, unless
+    a withdrawal came after it (the cleared-for-duty gate and every view read this)."""
+    signed = [s for s in store.roster.all(SignOff) if s.mentee == mentee_id and s.track == track_id]
+    if not signed:
+        return None
+    latest = max(signed, key=lambda s: s.at)
+    withdrawn = any(
+        w.sign_off == latest.id or (w.track == track_id and w.at >= latest.at)
+        for w in store.roster.all(SignOffWithdrawal)
+        if w.mentee == mentee_id
+    )
+    return None if withdrawn else latest
 
 
 def shown(moment: dt.datetime) -> dt.datetime:
@@ -191,6 +226,12 @@ class Mentoring:
         found = [m for m in self.store.roster.all(Mentorship) if m.mentee == mentee_id]
         return sorted(found, key=lambda m: m.start)
 
+    def period(self, mentee_id: str) -> Mentorship | None:
+        """The assignment whose days count for `mentee_id`: the first, since a change of
+        mentor does not restart the mentorship (the gate and every view read this one)."""
+        mentorships = self.mentorships(mentee_id)
+        return mentorships[0] if mentorships else None
+
     def mentees_of(self, mentor_id: str) -> list[str]:
         mentees = [m.mentee for m in self.store.roster.all(Mentorship) if m.mentor == mentor_id]
         return list(dict.fromkeys(mentees))
@@ -216,6 +257,44 @@ class Mentoring:
 
     def sign_offs(self, mentee_id: str) -> list[SignOff]:
         return [s for s in self.store.roster.all(SignOff) if s.mentee == mentee_id]
+
+    def withdrawals(self, mentee_id: str) -> list[SignOffWithdrawal]:
+        return [w for w in self.store.roster.all(SignOffWithdrawal) if w.mentee == mentee_id]
+
+    def signed_tracks(self, mentee_id: str) -> list[str]:
+        """The tracks on which `mentee_id`'s sign-off stands now."""
+        tracks = dict.fromkeys(s.track for s in self.sign_offs(mentee_id))
+        return [t for t in tracks if current_sign_off(self.store, mentee_id, t) is not None]
+
+    def withdraw_sign_off(
+        self,
+        actor: Person,
+        mentee_id: str,
+        track_id: str,
+        reason: str,
+        at: dt.datetime | None = None,
+    ) -> SignOffWithdrawal:
+        """Take back the sign-off standing for `mentee_id` on `track_id`, saying why: a
+        mentor of the mentee or a trainer may. The sign-off itself stays in the record."""
+        if not (actor.has_role("mentor") or actor.has_role("trainer")):
+            raise AccessDenied("needs_role", role="mentor")
+        self.require_mentor_of(actor, mentee_id)
+        if not reason.strip():
+            raise MentoringError("withdraw_reason_needed")
+        standing = current_sign_off(self.store, mentee_id, track_id)
+        if standing is None:
+            raise MentoringError("nothing_to_withdraw", person=mentee_id, track=track_id)
+        withdrawal = SignOffWithdrawal(
+            id=new_id("withdrawal"),
+            sign_off=standing.id,
+            mentee=mentee_id,
+            track=track_id,
+            by=actor.id,
+            reason=reason.strip(),
+            at=max(at or now(), standing.at),
+        )
+        self.store.roster.insert(withdrawal)
+        return withdrawal
 
     # ------------------------------------------------------------ notes
 
@@ -291,12 +370,13 @@ class Mentoring:
         moments += [a.submitted_at for a in records.all(ExamAttempt) if a.submitted_at]
         moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
         last_activity = max(moments, default=None)
-        signed_off = any(s.mentee == person.id for s in self.store.roster.all(SignOff))
-        end = mentorship_end(mentorship)
-        days_left = _days_until(end, at)
+        signed_off = bool(self.signed_tracks(person.id))
+        period = self.period(person.id) or mentorship
+        end = mentorship_end(period)
+        left = days_left(period, at)
 
         attention = []
-        if days_left < 0 and not signed_off:
+        if left < 0 and not signed_off:
             attention.append("overdue")
         latest_scores = [a.score for a in attempts[-1:]] + [r.total for r in runs[-1:]]
         if any(score is not None and score < FAILING_BELOW for score in latest_scores):
@@ -309,9 +389,9 @@ class Mentoring:
             name=person.name,
             tracks=list(person.tracks),
             mentor=mentorship.mentor,
-            start=shown(mentorship.start),
+            start=shown(period.start),
             end=shown(end),
-            days_left=days_left,
+            days_left=left,
             lessons_done=len({(lesson.track, lesson.lesson) for lesson in lessons}),
             lessons_total=lessons_total,
             best_theory=best_theory,
@@ -347,6 +427,10 @@ class Mentoring:
         events += [
             Activity(s.at, "sign_off", s.track, s.mentor, s.id) for s in self.sign_offs(mentee_id)
         ]
+        events += [
+            Activity(w.at, "sign_off_withdrawn", w.track, f"{w.by}: {w.reason}", w.id)
+            for w in self.withdrawals(mentee_id)
+        ]
         return sorted(events, key=lambda event: event.at, reverse=True)
 
 
@@ -362,10 +446,3 @@ def competencies(runs: list[RolePlayRun]) -> list[Competency]:
             if score is not None and score.max > 0:
                 per_step[step].append(round(100 * score.score / score.max, 1))
     return [Competency(step, scores) for step, scores in per_step.items()]
-
-
-def _days_until(end: dt.datetime, at: dt.datetime) -> int:
-    """Whole days left until `end` (20.5 days is 20), or minus the whole days past it, at
-    least one (half a day late is -1, ten days and a minute late is -10)."""
-    days = (end - at).total_seconds() / 86400
-    return math.floor(days) if days >= 0 else -max(1, math.floor(-days))

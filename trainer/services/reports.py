@@ -31,7 +31,7 @@ from trainer.content.models import STEPS
 from trainer.i18n import translate
 from trainer.numbers import figure
 from trainer.services.certificate_pdf import FONT_NAME, certificate_font
-from trainer.services.mentoring import Competency, MenteeRow
+from trainer.services.mentoring import Competency, MenteeRow, local_day
 from trainer.storage.records import MentorNote
 
 CSV_COLUMNS = (
@@ -61,8 +61,8 @@ def csv_row(row: MenteeRow) -> list[str]:
         row.name,
         " ".join(row.tracks),
         row.mentor,
-        row.start.date().isoformat(),
-        row.end.date().isoformat(),
+        local_day(row.start).isoformat(),  # the dates days_left counts in
+        local_day(row.end).isoformat(),
         str(row.days_left),
         str(row.lessons_done),
         str(row.lessons_total),
@@ -171,7 +171,7 @@ def mentor_report_pdf(
             else tr("overdue", days=-row.days_left)
         )
         figures = [
-            [tr("mentorship"), f"{row.start.date()} → {row.end.date()} · {days}"],
+            [tr("mentorship"), f"{local_day(row.start)} → {local_day(row.end)} · {days}"],
             [tr("lessons"), f"{row.lessons_done} / {row.lessons_total}"],
             [tr("best_theory"), figure(row.best_theory)],
             [tr("best_practical"), figure(row.best_practical)],

@@ -191,6 +191,21 @@ class SignOff(Record):
     note: str = ""
 
 
+class SignOffWithdrawal(Record):
+    """A sign-off taken back, by a mentor of the mentee or a trainer, with the reason. Kept
+    beside the sign-off it withdraws (the timeline shows both); the latest of the two for a
+    mentee and track is what stands."""
+
+    table: ClassVar[str] = "sign_off_withdrawals"
+    sign_off: str
+    """The id of the withdrawn `SignOff`."""
+    mentee: str
+    track: str
+    by: str
+    reason: str = Field(min_length=1, max_length=500)
+    at: Moment = Field(default_factory=now)
+
+
 class Certificate(Record):
     """A certificate in the registry (`roster.json`); `id` is its verification code."""
 

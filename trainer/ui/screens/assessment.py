@@ -134,6 +134,9 @@ class AssessmentScreen(TrainerScreen):
             grade = self.t(f"assessment.grade_{result.grade}")
             style = "green" if result.assessment_passed else "red"
             lines.append(f"[b {style}]{escape(self.t('assessment.grade_line', grade=grade))}[/]")
+        else:
+            grade = self.t("assessment.grade_pending")
+            lines.append(f"[b]{escape(self.t('assessment.grade_line', grade=grade))}[/]")
         self.query_one("#assessment-scores", Static).update("\n".join(lines))
 
         missing = self.query_one("#assessment-missing", Static)

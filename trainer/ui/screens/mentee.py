@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from trainer.errors import TrainerError
 from trainer.numbers import figure
-from trainer.services.mentoring import Competency, MenteeRow
+from trainer.services.mentoring import Competency, MenteeRow, local_day
 from trainer.services.reports import trend_text
 from trainer.storage.records import ExamAttempt, RolePlayRun
 from trainer.ui.screens.base import TrainerScreen
@@ -42,6 +42,7 @@ class MenteeScreen(TrainerScreen):
         Binding("a", "add_note", "keys.add_note"),
         Binding("e", "edit_note", "keys.edit_note"),
         Binding("s", "sign_off", "keys.sign_off"),
+        Binding("w", "withdraw_sign_off", "keys.withdraw_sign_off"),
         Binding("x", "report", "keys.mentor_report"),
     ]
 
@@ -84,7 +85,7 @@ class MenteeScreen(TrainerScreen):
         )
         attention = "、".join(self.t(f"reports.attention_{a}") for a in row.attention)
         lines = [
-            self.t("mentor.period", start=local_time(row.start)[:10], end=local_time(row.end)[:10])
+            self.t("mentor.period", start=local_day(row.start), end=local_day(row.end))
             + f" · {days} · {escape(signed)}",
             escape(
                 self.t(
@@ -159,7 +160,7 @@ class MenteeScreen(TrainerScreen):
             track = self.context.library.track(track_id)
             lesson = next((x for x in track.lessons if x.id == lesson_id), None) if track else None
             return lesson.title.get(lang) if lesson else subject
-        if kind in ("exam", "sign_off"):
+        if kind in ("exam", "sign_off", "sign_off_withdrawn"):
             return self._track_title(subject)
         if kind == "roleplay":
             scenario = self.context.library.scenario(subject)
@@ -201,6 +202,8 @@ class MenteeScreen(TrainerScreen):
         actor = self.trainer_app.signed_in_person
         if action in ("add_note", "sign_off"):
             return actor.has_role("mentor")
+        if action == "withdraw_sign_off":
+            return bool(self.context.mentoring.signed_tracks(self.person_id))
         if action == "edit_note":
             return bool(self._my_notes())
         return True
@@ -264,12 +267,56 @@ class MenteeScreen(TrainerScreen):
             self.notify(self.t("mentor.signed", name=row.name))
             self.fill()
 
+        titles = ", ".join(self._track_title(track) for track in tracks) or "-"
+        question = escape(self.t("mentor.confirm_sign_off", name=row.name, tracks=titles))
+        gaps = self._sign_off_gaps(tracks)
+        if gaps:  # the mentor decides, but sees first what is not done
+            listed = "\n".join(f"• {escape(gap)}" for gap in gaps)
+            question = (
+                f"[b]{escape(self.t('mentor.sign_off_gaps'))}[/b]\n{listed}\n\n"
+                f"{question}\n[b]{escape(self.t('mentor.sign_off_anyway'))}[/b]"
+            )
+        self.app.push_screen(ConfirmDialog(self.trainer_app.tr, question), confirmed)
+
+    def _sign_off_gaps(self, tracks: list[str]) -> list[str]:
+        """What is not done yet on `tracks`, each sentence prefixed by its track when there
+        are several."""
+        actor, lang = self.trainer_app.signed_in_person, self.trainer_app.tr.lang
+        found = []
+        for track in tracks:
+            for note in self.context.assessments.sign_off_gaps(actor, self.person_id, track):
+                text = note.render(lang)
+                found.append(f"{self._track_title(track)}: {text}" if len(tracks) > 1 else text)
+        return found
+
+    def action_withdraw_sign_off(self) -> None:
+        from trainer.ui.dialogs import TextDialog
+
+        actor = self.trainer_app.signed_in_person
+        row = self.row
+        tracks = self.context.mentoring.signed_tracks(self.person_id)
+        if not tracks:
+            return
+
+        def withdraw(reason: str) -> str | None:
+            try:
+                for track in tracks:
+                    self.context.mentoring.withdraw_sign_off(actor, self.person_id, track, reason)
+            except TrainerError as error:
+                return self.t(error.catalog_key, **error.values)
+            self.notify(self.t("mentor.withdrawn", name=row.name))
+            self.fill()
+            return None
+
+        titles = ", ".join(self._track_title(track) for track in tracks)
         self.app.push_screen(
-            ConfirmDialog(
+            TextDialog(
                 self.trainer_app.tr,
-                self.t("mentor.confirm_sign_off", name=row.name, tracks=", ".join(tracks) or "-"),
-            ),
-            confirmed,
+                self.t("mentor.withdraw_title", name=row.name, tracks=titles),
+                self.t("mentor.withdraw_label"),
+                withdraw,
+                is_work=True,
+            )
         )
 
     def action_report(self) -> None:

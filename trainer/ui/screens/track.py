@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,10 +13,12 @@ from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from trainer.services.exams import minutes_left, ran_out_of_time
+from trainer.services.notes import Note
 from trainer.ui.screens.base import TrainerScreen
 
 if TYPE_CHECKING:
     from trainer.content.models import Track
+    from trainer.services.assessment import Result
     from trainer.storage.records import ExamAttempt
 
 DONE_MARK, TODO_MARK = "✓", "·"
@@ -55,6 +58,7 @@ class TrackScreen(TrainerScreen):
             yield Static("", id="track-exam")
             yield Static("", id="track-roleplay")
             yield Static("", id="track-assessment")
+            yield Static("", id="track-completion")
             yield OptionList(id="lessons")
         yield Footer(compact=True)
 
@@ -80,7 +84,9 @@ class TrackScreen(TrainerScreen):
         self.query_one("#track-progress", ProgressBar).update(progress=finished)
         self.query_one("#track-exam", Static).update(self._exam_line())
         self.query_one("#track-roleplay", Static).update(self._roleplay_line())
-        self.query_one("#track-assessment", Static).update(self._assessment_line())
+        result = self._result()
+        self.query_one("#track-assessment", Static).update(self._assessment_line(result))
+        self.query_one("#track-completion", Static).update(self._completion_line(result))
         listing.highlighted = highlighted if highlighted is not None else 1
         listing.focus()
 
@@ -128,9 +134,21 @@ class TrackScreen(TrainerScreen):
             return f"{line}\n{self.t('exam.timed_out', score=f'{last.score or 0:g}')}"
         return line
 
-    def _assessment_line(self) -> str:
+    def _result(self) -> Result:
         person = self.trainer_app.signed_in_person
-        result = self.context.assessments.assess(person, person.id, self.track_id)
+        return self.context.assessments.assess(person, person.id, self.track_id)
+
+    def _completion_line(self, result: Result) -> str:
+        """The completion checklist in one line: ☑ done, ☐ still to do."""
+        lang = self.trainer_app.tr.lang
+        marks = []
+        for criterion in result.completion:
+            values = Note(key="", values=criterion.values).render_values(lang)
+            label = self.t(f"track.criterion_{criterion.key}", **values)
+            marks.append(f"{'☑' if criterion.met else '☐'} {label}")
+        return escape(self.t("track.completion", checklist="  ".join(marks)))
+
+    def _assessment_line(self, result: Result) -> str:
         if result.passed:
             grade = self.t(f"assessment.grade_{result.grade}")
             return self.t("track.assessment_passed", grade=grade, final=f"{result.final:g}")
