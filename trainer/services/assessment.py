@@ -1,6 +1,6 @@
 """The final assessment of a track: theory and practice weighted, a grade, and what is missing.
 
-SCORING.md: final = theory x 40% + practical x 60% (the track's `assessment.weights`), a
+The rule: final = theory x 40% + practical x 60% (the track's `assessment.weights`), a
 pass needs the final at or above the pass mark and each part at or above its minimum; grades
 are the after-sales evaluation bands. A track with no exam (or no practice scenarios) is
 assessed on the other part alone. New-hire tracks with the `cleared_for_duty` gate also need

@@ -1,4 +1,4 @@
-"""Item analysis: which questions work, after Moodle's quiz statistics (SCORING.md).
+"""Item analysis: which questions work, after Moodle's quiz statistics.
 
 Both indexes are percentages, as Moodle shows them, here, on the screen, in `trainer stats`
 and in its JSON. Per question, over the counted attempts it appeared in (submitted, not

@@ -3,7 +3,7 @@ notes and sign-offs (which the cleared-for-duty gate reads) and their withdrawal
 
 Assignments live in the roster and are never deleted, so the history of who mentored whom
 stays. Only a trainer assigns; a mentor sees, notes and signs off only their own mentees; a
-trainer sees everyone. Figures follow SCORING.md ("Mentor progress"): days left or overdue,
+trainer sees everyone. Figures: days left or overdue,
 lessons, best theory and practical scores, the four steps as competencies (the share of each
 step's weight earned per role-play run, averaged, with its trend), the weakest step, the last
 activity; a mentee needs attention when overdue, failing or inactive for a week.
