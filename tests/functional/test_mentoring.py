@@ -16,6 +16,7 @@ from tests.functional.helpers import (
     sign_in,
 )
 from trainer.services.context import TrainerContext, open_context
+from trainer.settings import Settings
 from trainer.storage.records import Mentorship, SignOff
 from trainer.ui.app import TrainerApp, make_app
 from trainer.ui.dialogs import AssignMentorDialog, ConfirmDialog, TextDialog
@@ -195,5 +196,26 @@ async def test_signing_off_early_warns_and_a_sign_off_is_withdrawn(context: Trai
         assert app.screen is screen
         text = screen_text(app)
         assert "not signed off yet" in text
-        assert "sign-off withdrawn" in text and "liu: 理论考试还没考" in text
+        assert "sign-off withdrawn" in text and "刘洋: 理论考试还没考" in text  # by name
+        assert "liu" not in text.replace("li-na", "")
     assert context.mentoring.signed_tracks("li-na") == []
+
+
+async def test_the_timeline_speaks_the_interface_language(tmp_path: Path) -> None:
+    """A role-play's mode in the timeline is named in Chinese, not `practice`/`exam`."""
+    from trainer.locations import DEMO_PASSWORD
+    from trainer.services.demo import build_demo
+
+    context = open_context(Settings(data_dir=tmp_path / "demo", language="zh"))
+    build_demo(context.store, context.library)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "liu-yang", DEMO_PASSWORD)
+        app.screen.query_one("#mentees", DataTable).focus()  # liu-yang is a learner too
+        await pilot.press("enter")  # wang-xiaoming, the one mentee
+        await pilot.pause()
+        assert isinstance(app.screen, MenteeScreen)
+        timeline = str(app.screen.query_one("#mentee-timeline", Static).render())
+        assert "演练" in timeline and ("练习 " in timeline or "考核 " in timeline)
+        for english in ("practice", "exam"):
+            assert english not in timeline

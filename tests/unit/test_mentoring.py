@@ -255,8 +255,8 @@ def test_a_sign_off_is_withdrawn_with_a_reason_and_the_gate_reads_the_latest(org
     with pytest.raises(MentoringError) as error:
         context.mentoring.withdraw_sign_off(mentor, "wang", "new_hire", "again")
     assert error.value.key == "nothing_to_withdraw"
-    kinds = [(e.kind, e.detail) for e in context.mentoring.timeline(mentor, "wang")]
-    assert kinds == [("sign_off_withdrawn", "chen: 考试还没考"), ("sign_off", "liu")]
+    kinds = [(e.kind, e.by, e.detail) for e in context.mentoring.timeline(mentor, "wang")]
+    assert kinds == [("sign_off_withdrawn", "chen", "考试还没考"), ("sign_off", "liu", "")]
 
     context.mentoring.sign_off(mentor, "wang", "new_hire")  # signed again: the latest stands
     assert signed()

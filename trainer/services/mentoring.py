@@ -106,7 +106,12 @@ class Activity:
     """`lesson`, `exam`, `roleplay`, `note`, `sign_off` or `sign_off_withdrawn`."""
     subject: str
     detail: str = ""
+    """A score, a note's text or a withdrawal's reason, as it was recorded."""
     record_id: str = ""
+    by: str = ""
+    """The person id behind a sign-off or withdrawal (the screen shows their name)."""
+    mode: str = ""
+    """A role-play run's mode, `practice` or `exam` (the screen names it)."""
 
 
 class MentoringError(TrainerError):
@@ -416,19 +421,20 @@ class Mentoring:
             if a.submitted_at is not None and a.score is not None
         ]
         events += [
-            Activity(r.finished_at, "roleplay", r.scenario, f"{r.mode} {r.total:g}", r.id)
+            Activity(r.finished_at, "roleplay", r.scenario, f"{r.total:g}", r.id, mode=r.mode)
             for r in records.all(RolePlayRun)
             if r.finished_at is not None and r.total is not None
         ]
         events += [
-            Activity(n.created_at, "note", n.mentor, n.text, n.id)
+            Activity(n.created_at, "note", "", n.text, n.id, by=n.mentor)
             for n in self.notes(actor, mentee_id)
         ]
         events += [
-            Activity(s.at, "sign_off", s.track, s.mentor, s.id) for s in self.sign_offs(mentee_id)
+            Activity(s.at, "sign_off", s.track, record_id=s.id, by=s.mentor)
+            for s in self.sign_offs(mentee_id)
         ]
         events += [
-            Activity(w.at, "sign_off_withdrawn", w.track, f"{w.by}: {w.reason}", w.id)
+            Activity(w.at, "sign_off_withdrawn", w.track, w.reason, w.id, by=w.by)
             for w in self.withdrawals(mentee_id)
         ]
         return sorted(events, key=lambda event: event.at, reverse=True)

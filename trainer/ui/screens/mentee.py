@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from trainer.errors import TrainerError
 from trainer.numbers import figure
-from trainer.services.mentoring import Competency, MenteeRow, local_day
+from trainer.services.mentoring import Activity, Competency, MenteeRow, local_day
 from trainer.services.reports import trend_text
 from trainer.storage.records import ExamAttempt, RolePlayRun
 from trainer.ui.screens.base import TrainerScreen
@@ -141,12 +141,21 @@ class MenteeScreen(TrainerScreen):
             "\n".join(
                 escape(
                     f"{local_time(event.at)}  {self.t(f'mentor.event_{event.kind}')}  "
-                    f"{self._subject(event.kind, event.subject)}  {event.detail}"
+                    f"{self._subject(event.kind, event.subject)}  {self._detail(event, names)}"
                 )
                 for event in events
             )
         )
         self.refresh_bindings()
+
+    def _detail(self, event: Activity, names: dict[str, str]) -> str:
+        """What follows the subject, in the interface language and with people by name."""
+        parts = [self.t(f"roleplay.mode_{event.mode}")] if event.mode else []
+        if event.by:
+            parts.append(names.get(event.by, event.by) + (":" if event.detail else ""))
+        if event.detail:
+            parts.append(event.detail)
+        return " ".join(parts)
 
     def _track_title(self, track_id: str) -> str:
         track = self.context.library.track(track_id)
