@@ -49,7 +49,7 @@ def certificate_issue(
     if issued.missing_glyphs:
         print(tr("cli.missing_glyphs", chars=" ".join(issued.missing_glyphs)), file=sys.stderr)
     if output is not None:
-        write_output(output, issued.pdf, tr)
+        write_output(output, issued.pdf)
         print(tr("cli.written", path=output))
     return 0
 
@@ -68,7 +68,7 @@ def certificate_export(
             progress.update(task, completed=done, total=total)
 
         data = context.certificates.export(None, track_id, progress=advance)
-    write_output(output, data, tr)
+    write_output(output, data)
     import zipfile
     from io import BytesIO
 

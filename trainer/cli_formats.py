@@ -51,7 +51,7 @@ def import_command(
             if template.suffix.lower() == ".csv"
             else spreadsheet.write_xlsx(rows)
         )
-        write_output(template, data, tr)
+        write_output(template, data)
         print(tr("cli.written", path=template))
         return 0
     if source is None or output is None:
@@ -80,7 +80,7 @@ def import_command(
         return 1
     identifier = bank_id or slug(output.stem, "imported")
     text = bank_yaml(result.bank(identifier, source.stem))
-    write_output(output, text.encode("utf-8"), tr)
+    write_output(output, text.encode("utf-8"))
     print(
         tr(
             "cli.imported",
@@ -108,6 +108,6 @@ def export_command(
         data = spreadsheet.write_csv(spreadsheet.bank_rows(bank))
     else:
         data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank))
-    write_output(output, data, tr)
+    write_output(output, data)
     print(tr("cli.exported_bank", count=len(bank.questions), path=output))
     return 0

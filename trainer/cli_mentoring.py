@@ -85,9 +85,9 @@ def report_mentor(
         pdf = mentor_report_pdf(
             rows, notes, tr.lang, mentor.name, organisation.name if organisation else ""
         )
-        write_output(output, pdf, tr)
+        write_output(output, pdf)
         print(tr("cli.report_written", path=output, count=len(rows)))
     if csv_file is not None:
-        write_output(csv_file, dashboard_csv(rows), tr)
+        write_output(csv_file, dashboard_csv(rows))
         print(tr("cli.written", path=csv_file))
     return 0

@@ -35,11 +35,7 @@ def check_output(path: Path, force: bool, tr: Translator) -> None:
         raise CommandError(tr("cli.output_unwritable", folder=printable(str(folder))), status=2)
 
 
-def write_output(path: Path, data: bytes, tr: Translator) -> None:
-    """Write `data` to `path` (already checked) atomically; a failure is one sentence."""
-    try:
-        atomic_write_bytes(path, data, shared=True)
-    except OSError as error:
-        raise CommandError(
-            tr("cli.output_failed", path=path, reason=error.strerror or str(error))
-        ) from None
+def write_output(path: Path, data: bytes) -> None:
+    """Write `data` to `path` (already checked) atomically, readable by others. A failure is
+    the storage layer's one sentence (`UnusableFileError`), with nothing half-written."""
+    atomic_write_bytes(path, data, shared=True)

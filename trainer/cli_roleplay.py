@@ -162,7 +162,7 @@ def roleplay_play_command(
     if save_to is not None:
         document = {"scenario": scenario.id, "lang": lang, "turns": turns}
         text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-        write_output(save_to, text.encode("utf-8"), tr)
+        write_output(save_to, text.encode("utf-8"))
         print(tr("cli.written", path=save_to))
     return 0
 

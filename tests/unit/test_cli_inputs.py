@@ -317,14 +317,14 @@ def test_a_failed_write_is_one_sentence(
 ) -> None:
     import errno
 
-    def disk_full(path: Path, data: bytes, **_: object) -> None:
+    def disk_full(descriptor: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     org.mentoring.assign(org.accounts.person("chen"), "liu", "li")
-    monkeypatch.setattr("trainer.cli_output.atomic_write_bytes", disk_full)
+    monkeypatch.setattr("trainer.storage.files.os.fsync", disk_full)  # the write's own flush
     target = tmp_path / "liu.csv"
     assert run(data_dir, "report", "mentor", "liu", "--csv", str(target)) == 1
     assert capsys.readouterr().err == (
-        f"{target} could not be written (No space left on device); "
-        "nothing was left half-written there.\n"
+        f"Cannot write {target}: No space left on device. Nothing was changed.\n"
     )
+    assert not target.exists() and not list(tmp_path.glob(".liu.csv.*"))  # nor half of it
