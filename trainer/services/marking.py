@@ -39,6 +39,7 @@ from trainer.content.models import (
     SingleChoice,
     TrueFalse,
 )
+from trainer.numbers import chinese_numeral_value
 
 
 def right_answer_value(question: Question) -> Any:
@@ -99,12 +100,6 @@ _KEPT_PUNCTUATION = frozenset("%‰")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BESIDE_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
 
-_CHINESE_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}  # fmt: skip
-_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CHINESE_MYRIADS = {"万": 10_000, "亿": 100_000_000}
 # A Chinese numeral starts with a digit or 十 (十五 is 15), so 万, 千 or 百 alone stay words.
 # A digit inside a word (一下, 统一) turns into a digit too; the bank's wording and the
 # learner's are read alike, so this never tells two answers apart that were the same.
@@ -156,27 +151,6 @@ def _punctuation_at(text: str, index: int) -> str:
     if char == "," and re.match(r"\d{3}(?!\d)", after):
         return ""
     return "."
-
-
-def chinese_numeral_value(numeral: str) -> str:
-    """A Chinese numeral in digits: 十 is 10, 二十四 is 24, 二〇二四 is 2024, 三点五 is 3.5."""
-    whole, _, fraction = numeral.partition("点")
-    decimals = "".join(str(_CHINESE_DIGITS[char]) for char in fraction)
-    if all(char in _CHINESE_DIGITS for char in whole):  # read digit by digit: 二〇二四
-        digits = "".join(str(_CHINESE_DIGITS[char]) for char in whole)
-    else:
-        total = section = number = 0
-        for char in whole:
-            if char in _CHINESE_DIGITS:
-                number = _CHINESE_DIGITS[char]
-            elif char in _CHINESE_UNITS:
-                section += (number or 1) * _CHINESE_UNITS[char]
-                number = 0
-            else:
-                total += (section + number) * _CHINESE_MYRIADS[char]
-                section = number = 0
-        digits = str(total + section + number)
-    return f"{digits}.{decimals}" if decimals else digits
 
 
 def with_digits(text: str) -> str:

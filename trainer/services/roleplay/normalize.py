@@ -22,9 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+from trainer.numbers import chinese_numeral_value
+
 _UNITS = (
     "个?(?:半)?(?:小时|钟头|工作日|分钟|分|秒|天|日|周|星期|礼拜|月|号|年|元|块|次|刻|件|单|岁)"
 )
@@ -44,23 +43,6 @@ _DAY_PARTS = (
     "今天",
     "明天",
 )
-
-
-def chinese_number(numeral: str) -> int | None:
-    """The value of a Chinese numeral such as 十七, 二十四, 一百零五 or 两 (None if malformed)."""
-    if all(char in _DIGITS for char in numeral):
-        # read digit by digit: 二零二四 -> 2024
-        return int("".join(str(_DIGITS[char]) for char in numeral))
-    total, current = 0, 0
-    for char in numeral:
-        if char in _DIGITS:
-            current = _DIGITS[char]
-        elif char in _MULTIPLIERS:
-            total += (current or 1) * _MULTIPLIERS[char]
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 @dataclass(frozen=True)
@@ -168,8 +150,7 @@ def _quantity(text: str) -> Callable[[re.Match[str]], str | None]:
         is_clock = text.startswith("点", match.end())
         if is_clock and numeral == "一" and not before.endswith(_DAY_PARTS):
             return None  # 快一点, 一点点: "a little", not one o'clock
-        value = chinese_number(numeral)
-        return None if value is None else str(value)
+        return str(int(chinese_numeral_value(numeral)))  # 零五分钟 -> 5分钟, no leading zero
 
     return replace
 
