@@ -47,7 +47,7 @@ PERSON_ID = re.compile(r"^[a-z0-9_-]{1,40}\Z")  # \Z: `$` would let a final newl
 
 
 class DuplicateRecordError(ValueError):
-    """An insert found its id already taken in the table (or in a table that reserves it)."""
+    """An insert found its id already taken in the table."""
 
     def __init__(self, table: str, record_id: str) -> None:
         super().__init__(f"{table} already holds {record_id}")
@@ -310,9 +310,6 @@ class DataStore:
 
     # The roster, by name, for the services' convenience.
 
-    def retired_ids(self) -> set[str]:
-        """Ids that belonged to someone removed: never handed out again."""
-        return {str(row.get("id")) for row in self.roster.rows(RETIRED_TABLE)}
 
     def organisation(self) -> Organisation | None:
         from trainer.storage.records import Organisation
