@@ -310,7 +310,6 @@ class DataStore:
 
     # The roster, by name, for the services' convenience.
 
-
     def organisation(self) -> Organisation | None:
         from trainer.storage.records import Organisation
 
