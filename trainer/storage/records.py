@@ -73,6 +73,18 @@ class Person(Record):
     theme: str | None = None
     created_at: Moment = Field(default_factory=now)
     last_sign_in: Moment | None = None
+    # Where the person sits in the organisation, for the gradebook's filters and cohort reports.
+    team: str | None = Field(default=None, max_length=80)
+    cohort: str | None = Field(default=None, max_length=80)
+    hire_date: dt.date | None = None
+    # A deactivated person keeps every record and their id but cannot sign in.
+    deactivated_at: Moment | None = None
+    # Set on an account made with a one-time password: the first sign-in asks for a new one.
+    must_change_password: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
