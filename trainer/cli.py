@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=["zh", "en"], help="language / 界面语言")
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="PostgreSQL database instead of the data folder's files / 使用 PostgreSQL 数据库",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start on the demo organisation (built on first use) / 使用演示机构",
@@ -235,6 +240,7 @@ def _settings(arguments: argparse.Namespace, tr: Translator) -> Settings:
         return load_settings(
             language=arguments.lang,
             data_dir=data,
+            database_url=arguments.database,
             content_roots=arguments.content,
             serve_max_sessions=getattr(arguments, "max_sessions", None),
             serve_allowed_origins=getattr(arguments, "allow_origins", None),

@@ -81,6 +81,10 @@ class Settings:
     `https://training.example.com/verify`. Printed on each certificate ("Verify at <url> with
     code XXXX") and encoded in its QR code as `<url>?code=XXXX`; left empty, the certificate
     asks the reader to have the issuing organisation's training department verify the code."""
+    database_url: str = ""
+    """A PostgreSQL database (`postgresql://user:password@host/db`) holding the organisation
+    instead of the data folder's files, for several hosts; the data folder still keeps the
+    certificate PDFs and the organisation's own content. Empty: the data folder holds all."""
 
     @property
     def own_content_root(self) -> Path:
@@ -155,6 +159,8 @@ def _checked(name: str, raw: Any, source: str) -> Any:
         return _origins(raw, name, source)
     if name == "certificate_verify_url":
         return _web_address(raw, name, source)
+    if name == "database_url":
+        return _database_address(raw, name, source)
     # bundled_content, the one switch
     if isinstance(raw, bool):
         return raw
@@ -185,6 +191,16 @@ def _origins(raw: Any, name: str, source: str) -> list[str]:
     if None in origins:
         raise SettingsError("origins", name, source)
     return [origin for origin in origins if origin is not None]
+
+
+def _database_address(raw: Any, name: str, source: str) -> str:
+    """A postgresql:// address; empty text means the data folder's own files."""
+    if not isinstance(raw, str):
+        raise SettingsError("database_url", name, source)
+    text = raw.strip()
+    if text and not text.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("database_url", name, source)
+    return text
 
 
 def _web_address(raw: Any, name: str, source: str) -> str:

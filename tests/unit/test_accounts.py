@@ -14,9 +14,10 @@ from trainer.services.accounts import (
     hash_password,
     verify_password,
 )
-from trainer.services.context import TrainerContext
+from trainer.services.context import TrainerContext, open_store
 from trainer.storage.records import Person
-from trainer.storage.repositories import DataStore
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 PASSWORD = "correct horse"
 
@@ -73,7 +74,7 @@ def test_five_wrong_lock_for_five_minutes_and_survive_restart(
             accounts.sign_in("chen", "nope", at=start)
     assert caught.value.key == "locked"
     # a fresh service on the same folder (the app restarted) still refuses, even the right password
-    fresh = Accounts(DataStore(context.store.root))
+    fresh = Accounts(open_store(context.settings))
     with pytest.raises(AccountError) as caught:
         fresh.sign_in("chen", PASSWORD, at=start + dt.timedelta(minutes=4))
     assert caught.value.key == "locked"

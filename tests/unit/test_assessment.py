@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +14,13 @@ from trainer.content.models import Track
 from trainer.locations import bundled_content_root
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
+from trainer.services.context import TrainerContext
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
+from trainer.storage.interface import Store
 from trainer.storage.records import Certificate, Person, RolePlayRun
-from trainer.storage.repositories import DataStore
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 PASSWORD = "correct horse"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -90,8 +92,8 @@ def library() -> ContentLibrary:
 
 
 @pytest.fixture
-def people(data_dir: Path) -> Any:
-    store = DataStore(data_dir)
+def people(context: TrainerContext) -> Any:
+    store = context.store
     accounts = Accounts(store)
     accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
     boss = accounts.person("chen")
@@ -103,7 +105,7 @@ def people(data_dir: Path) -> Any:
     return store, boss, learner
 
 
-def finish_lessons(store: DataStore, learner: Person, track: Track) -> None:
+def finish_lessons(store: Store, learner: Person, track: Track) -> None:
     for lesson in track.lessons:
         Progress(store).mark_lesson_done(learner, track, lesson.id)
 
@@ -119,7 +121,7 @@ COUNTED = (
 
 
 def assessments(
-    store: DataStore,
+    store: Store,
     library: ContentLibrary,
     theory: float | None,
     practical: float | None,

@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.conftest import store_options
 from trainer.cli import main
 from trainer.services.certificates import CODE_ALPHABET, CertificateError, add_months
 from trainer.services.context import TrainerContext, open_context
 from trainer.services.marking import right_answer_value
 from trainer.settings import SettingsError, load_settings
 from trainer.storage.records import Person
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 PASSWORD = "correct horse"
 Setting = tuple[TrainerContext, Person, Person]
@@ -211,7 +214,7 @@ def test_cli_issue_verify_revoke_export(
     passed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     context, _, _ = passed
-    base = ["--lang", "en", "--data", str(context.settings.data_dir)]
+    base = ["--lang", "en", *store_options(context)]
     out_file = tmp_path / "zhao.pdf"
     assert main([*base, "certificate", "issue", "sun", "frontline"]) == 1
     err = capsys.readouterr().err

@@ -20,6 +20,8 @@ from trainer.services.mentoring import Competency, MentoringError, competencies,
 from trainer.services.reports import dashboard_csv, mentor_report_pdf
 from trainer.storage.records import Mentorship, now
 
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
+
 PASSWORD = "correct horse"
 WEAK_CALL = ["你好，这个我不清楚。", 1, "我帮您查一下，稍后给您回电。", "好的，再见。"]
 

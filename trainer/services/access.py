@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from trainer.errors import TrainerError
 from trainer.roles import Role
+from trainer.storage.interface import Store
 from trainer.storage.records import Mentorship, Person
-from trainer.storage.repositories import DataStore
 
 
 class AccessDenied(TrainerError):
@@ -29,7 +29,7 @@ def require_self_or_trainer(actor: Person, person_id: str) -> None:
         raise AccessDenied("not_yours", person=person_id)
 
 
-def require_reader(store: DataStore, actor: Person, person_id: str) -> None:
+def require_reader(store: Store, actor: Person, person_id: str) -> None:
     """Someone's records are read by themselves, a trainer, or a mentor assigned to them."""
     if actor.id == person_id or actor.has_role("trainer"):
         return

@@ -27,6 +27,7 @@ from trainer.errors import TrainerError
 from trainer.roles import ROLES, Role
 from trainer.services.access import require_role
 from trainer.services.directory import Directory
+from trainer.storage.interface import RecordBatch, Store
 from trainer.storage.records import (
     AuditEvent,
     Organisation,
@@ -35,7 +36,7 @@ from trainer.storage.records import (
     new_id,
     now,
 )
-from trainer.storage.repositories import PERSON_ID, RETIRED_TABLE, Batch, DataStore
+from trainer.storage.repositories import PERSON_ID, RETIRED_TABLE
 
 # OWASP's current advice for scrypt is N=2^17 with r=8, p=1 (about 0.5 s and 128 MB here).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
@@ -146,7 +147,7 @@ def check_person_id(person_id: str) -> None:
 class Accounts:
     """The roster's people: adding, signing in, passwords, removal."""
 
-    store: DataStore
+    store: Store
 
     def needs_setup(self) -> bool:
         """True on first start: no organisation or nobody who can sign in."""
@@ -246,10 +247,10 @@ class Accounts:
             roster.insert(_event(actor, "person.add", person_id, ",".join(person.roles)))
         return person
 
-    def _taken_ids(self, roster: Batch) -> set[str]:
+    def _taken_ids(self, roster: RecordBatch) -> set[str]:
         """Everyone's id, present or removed, every id with a record file, and the reserved."""
         rows = roster.rows(Person.table) + roster.rows(RETIRED_TABLE)
-        files = {path.stem for path in self.store.people_dir.glob("*.json")}
+        files = self.store.person_ids_with_records()
         return {str(row.get("id")) for row in rows} | files | RESERVED_IDS
 
     def sign_in(self, person_id: str, password: str, at: dt.datetime | None = None) -> Person:

@@ -25,8 +25,8 @@ from trainer.services.exams import Exams
 from trainer.services.mentoring import current_sign_off, days_left
 from trainer.services.notes import Note
 from trainer.services.roleplay.service import RolePlays
+from trainer.storage.interface import Store
 from trainer.storage.records import Certificate, LessonDone, Mentorship, Person, now
-from trainer.storage.repositories import DataStore
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
 GRADE_BANDS: tuple[tuple[float, Grade], ...] = ((90, "excellent"), (80, "good"), (60, "pass"))
@@ -97,7 +97,7 @@ class Result:
 
 @dataclass
 class Assessments:
-    store: DataStore
+    store: Store
     library: ContentLibrary
     exams: Exams
     roleplays: RolePlays

@@ -30,8 +30,8 @@ from trainer.services.assessment import Assessments
 from trainer.services.certificate_pdf import missing_characters, render_certificate
 from trainer.services.notes import Note
 from trainer.storage.files import atomic_write_bytes
+from trainer.storage.interface import Store
 from trainer.storage.records import AuditEvent, Certificate, Person, new_id, now
-from trainer.storage.repositories import DataStore
 
 # No 0/O, 1/I/L: a code read over the phone or typed from paper is not misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -86,7 +86,7 @@ def sha256(data: bytes) -> str:
 
 @dataclass
 class Certificates:
-    store: DataStore
+    store: Store
     assessments: Assessments
     verify_url: str = ""
     """The `certificate_verify_url` setting, printed on each certificate and in its QR code."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from trainer.services.directory import Directory
 from trainer.settings import Settings
+from trainer.storage.interface import Store
 from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 @dataclass
 class TrainerContext:
     settings: Settings
-    store: DataStore
+    store: Store
     extra_content_files: list[Path] = field(default_factory=list)
     _content_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -138,6 +139,16 @@ def _content_users() -> tuple[str, ...]:
     )
 
 
+def open_store(settings: Settings) -> Store:
+    """The organisation's store: the database named by `database_url`, else the data folder
+    (created when missing)."""
+    if settings.database_url:
+        from trainer.storage.postgres import PostgresStore  # psycopg only when it is used
+
+        return PostgresStore(settings.database_url, settings.data_dir)
+    return DataStore(settings.data_dir)
+
+
 def open_context(settings: Settings) -> TrainerContext:
-    """Open the data folder named by `settings` (creating it) and wrap it with the services."""
-    return TrainerContext(settings=settings, store=DataStore(settings.data_dir))
+    """Open the store named by `settings` and wrap it with the services."""
+    return TrainerContext(settings=settings, store=open_store(settings))

@@ -20,8 +20,8 @@ from trainer.services.marking import right_answer_value
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
 from trainer.services.roleplay.service import Mode, RolePlays
+from trainer.storage.interface import Store
 from trainer.storage.records import Person, now
-from trainer.storage.repositories import DataStore
 
 DEMO_ORGANISATION = "星河客服中心 Galaxy Service Centre"
 
@@ -118,7 +118,7 @@ def _sit_exam(
     exams.submit(person, attempt.id, at=start + dt.timedelta(minutes=len(paper) + 2))
 
 
-def build_demo(store: DataStore, library: ContentLibrary) -> list[DemoPerson]:
+def build_demo(store: Store, library: ContentLibrary) -> list[DemoPerson]:
     """Fill an empty data folder with the demo organisation; returns who was created."""
     accounts, progress = Accounts(store), Progress(store)
     first, *others = DEMO_PEOPLE
@@ -153,7 +153,7 @@ DEMO_MENTORSHIPS: tuple[tuple[str, str, int], ...] = (
 
 
 def _mentor_and_certify(
-    store: DataStore, library: ContentLibrary, trainer: Person, exams: Exams, roleplays: RolePlays
+    store: Store, library: ContentLibrary, trainer: Person, exams: Exams, roleplays: RolePlays
 ) -> None:
     """Assign the new hires their mentors, and certify zhao-lei, who passed frontline."""
     mentoring = Mentoring(store, library)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.storage.files import InvalidRecordError
-from trainer.storage.repositories import DataStore
+from trainer.storage.interface import Store
 
 PEOPLE_TABLE = "people"
 ORGANISATION_TABLE = "organisation"
@@ -29,7 +29,7 @@ class Listed:
 
 @dataclass
 class Directory:
-    store: DataStore
+    store: Store
 
     def organisation_name(self) -> str:
         rows = self.store.roster.rows(ORGANISATION_TABLE)

@@ -20,8 +20,8 @@ from trainer.content.models import Matching, MultipleChoice, Question, SingleCho
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader, require_role
 from trainer.services.marking import mark
+from trainer.storage.interface import Store
 from trainer.storage.records import ExamAttempt, Person, new_id, now
-from trainer.storage.repositories import DataStore
 
 LARGEST_SEED = 2**31 - 1
 """Seeds are drawn from 0 to this; a preview of any other number shows no real paper."""
@@ -139,7 +139,7 @@ class ExamStatus:
 
 @dataclass
 class Exams:
-    store: DataStore
+    store: Store
     library: ContentLibrary
 
     # ------------------------------------------------------------ reading

@@ -26,8 +26,8 @@ from typing import Any
 
 from trainer.content.loader import ContentLibrary
 from trainer.services.access import require_role
+from trainer.storage.interface import Store
 from trainer.storage.records import ExamAttempt, Person
-from trainer.storage.repositories import DataStore
 
 EASY_ABOVE = 90.0
 HARD_BELOW = 20.0
@@ -207,7 +207,7 @@ def answer_distribution(attempts: Iterable[ExamAttempt], key: str) -> AnswerDist
 
 @dataclass
 class ItemAnalysis:
-    store: DataStore
+    store: Store
     library: ContentLibrary
 
     def attempts(self, actor: Person) -> list[ExamAttempt]:

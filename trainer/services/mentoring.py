@@ -19,6 +19,7 @@ from trainer.content.models import STEPS
 from trainer.errors import TrainerError
 from trainer.services.access import AccessDenied, require_role
 from trainer.services.roleplay.service import RolePlays
+from trainer.storage.interface import Store
 from trainer.storage.records import (
     ExamAttempt,
     LessonDone,
@@ -31,7 +32,6 @@ from trainer.storage.records import (
     new_id,
     now,
 )
-from trainer.storage.repositories import DataStore
 
 DEFAULT_DAYS = 30
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -163,7 +163,7 @@ def days_left(mentorship: Mentorship, at: dt.datetime, zone: dt.tzinfo | None = 
     return (end - local_day(at, zone)).days
 
 
-def current_sign_off(store: DataStore, mentee_id: str, track_id: str) -> SignOff | None:
+def current_sign_off(store: Store, mentee_id: str, track_id: str) -> SignOff | None:
     """The sign-off of `mentee_id` on `track_id` that stands now: the latest sign-off, unless
     a withdrawal came after it (the cleared-for-duty gate and every view read this)."""
     signed = [s for s in store.roster.all(SignOff) if s.mentee == mentee_id and s.track == track_id]
@@ -187,7 +187,7 @@ def shown(moment: dt.datetime) -> dt.datetime:
 
 @dataclass
 class Mentoring:
-    store: DataStore
+    store: Store
     library: ContentLibrary
 
     def assign(

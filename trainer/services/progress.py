@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trainer.services.access import AccessDenied, require_reader
+from trainer.storage.interface import Store
 from trainer.storage.records import LessonDone, Person
-from trainer.storage.repositories import DataStore
 
 if TYPE_CHECKING:
     from trainer.content.models import Track
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Progress:
-    store: DataStore
+    store: Store
 
     def mark_lesson_done(self, actor: Person, track: Track, lesson_id: str) -> LessonDone:
         """Record that `actor` finished a lesson (once; finishing again keeps the first date)."""

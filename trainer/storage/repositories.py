@@ -109,7 +109,34 @@ def _layout_problem(data: Any) -> str:
     return ""
 
 
-class RecordFile:
+class RecordWriter:
+    """What every store's record collection shares: records are validated on the way out and
+    on the way in, and a refusal names the collection (`path`), the record and the field."""
+
+    path: Path
+
+    def _writable(self, record: Record) -> dict[str, Any]:
+        """The record as it will be stored, refused unless it reads back: `model_copy`
+        does not validate, and a record written that cannot be read would break every
+        later reading of the file."""
+        row = record.to_json()
+        self._validated(type(record), row)
+        return row
+
+    def _validated(self, model: type[RecordT], row: Any) -> RecordT:
+        from pydantic import ValidationError
+
+        try:
+            return model.model_validate(dict(row))
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise InvalidRecordError(
+                self.path, model.table, str(row.get("id", "?")), f"{field}: {first['msg']}"
+            ) from None
+
+
+class RecordFile(RecordWriter):
     """One JSON file of records, grouped in tables by record type."""
 
     def __init__(self, path: Path, when_missing: Callable[[], None] | None = None) -> None:
@@ -205,26 +232,6 @@ class RecordFile:
         with self._database(write=False) as database:
             return {name: [dict(row) for row in database.table(name).all()] for name in names}
 
-    def _writable(self, record: Record) -> dict[str, Any]:
-        """The record as it will be stored, refused unless it reads back: `model_copy`
-        does not validate, and a record written that cannot be read would break every
-        later reading of the file."""
-        row = record.to_json()
-        self._validated(type(record), row)
-        return row
-
-    def _validated(self, model: type[RecordT], row: Any) -> RecordT:
-        from pydantic import ValidationError
-
-        try:
-            return model.model_validate(dict(row))
-        except ValidationError as error:
-            first = error.errors(include_url=False)[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise InvalidRecordError(
-                self.path, model.table, str(row.get("id", "?")), f"{field}: {first['msg']}"
-            ) from None
-
     def delete(self, model: type[Record], record_id: str) -> bool:
         with self._database(write=True) as database:
             return bool(database.table(model.table).remove(where("id") == record_id))
@@ -307,6 +314,10 @@ class DataStore:
         if not PERSON_ID.match(person_id):
             raise ValueError(f"not a person id: {person_id!r}")
         return RecordFile(self.people_dir / f"{person_id}.json")
+
+    def person_ids_with_records(self) -> set[str]:
+        """Every id with a record file (ids that must never be handed out again)."""
+        return {path.stem for path in self.people_dir.glob("*.json")}
 
     # The roster, by name, for the services' convenience.
 

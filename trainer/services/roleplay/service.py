@@ -24,8 +24,8 @@ from trainer.errors import TrainerError
 from trainer.services.access import require_reader, require_role, require_self_or_trainer
 from trainer.services.roleplay.engine import Context, RolePlay
 from trainer.services.roleplay.scorecard import Scorecard, TurnRecord
+from trainer.storage.interface import Store
 from trainer.storage.records import Person, RolePlayRun, RolePlayTurn, new_id, now
-from trainer.storage.repositories import DataStore
 
 Mode = Literal["practice", "exam"]
 
@@ -46,7 +46,7 @@ def scenario_version(scenario: Scenario) -> str:
 class LiveRun:
     """A run in progress: play turns, ask for hints; every change is saved at once."""
 
-    store: DataStore
+    store: Store
     person_id: str
     record: RolePlayRun
     play: RolePlay
@@ -102,7 +102,7 @@ class LiveRun:
 
 @dataclass
 class RolePlays:
-    store: DataStore
+    store: Store
     library: ContentLibrary
     _context: Context | None = field(default=None, init=False)
 
