@@ -10,6 +10,7 @@
     trainer import FILE -o BANK.yaml, trainer export BANK -o FILE       GIFT, Aiken, xlsx, csv
     trainer user add|list|passwd|unlock|remove                          manage people
     trainer demo [--data DIR]                                           build the demo
+    trainer db upgrade, trainer db copy --from-folder DIR               PostgreSQL
 
 Modules a command does not need (the UI, the content models) are imported inside the
 commands that use them, so every command, and the app's start, stays quick.
@@ -208,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--yes", action="store_true", help="do not ask / 不再确认")
 
+    database = commands.add_parser("db", help="the PostgreSQL database / PostgreSQL 数据库")
+    db_commands = database.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply schema migrations / 升级数据库架构")
+    copy = db_commands.add_parser("copy", help="copy a data folder in / 从数据文件夹复制")
+    copy.add_argument("--from-folder", dest="from_folder", type=Path, required=True)
+
     demo = commands.add_parser("demo", help="build the demo organisation / 创建演示机构")
     demo.add_argument("--data", dest="demo_data", type=Path, help="demo data folder")
 
@@ -324,6 +331,12 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         from trainer.cli_doctor import doctor_command
 
         return doctor_command(settings.data_dir, arguments.restore, arguments.yes, tr)
+    if arguments.command == "db":  # before anything opens the store it sets up
+        from trainer.cli_database import db_command
+
+        return db_command(
+            settings, arguments.db_command, getattr(arguments, "from_folder", None), tr
+        )
     if arguments.command == "demo":
         folder = arguments.demo_data or arguments.data or locations.default_demo_dir()
         return demo_command(settings, folder, tr)
@@ -669,12 +682,21 @@ def demo_command(settings: Settings, folder: Path, tr: Translator) -> int:
         print(tr("cli.demo_exists", path=folder, password=locations.DEMO_PASSWORD))
     for person in context.accounts.people():
         print(_person_row(person, tr))
-    print(_demo_start_line(folder, tr))
+    print(_demo_start_line(folder, settings.database_url, tr))
     return 0
 
 
-def _demo_start_line(folder: Path, tr: Translator) -> str:
-    """The command that opens this very folder: `--demo` only names the default demo folder."""
+def _demo_start_line(folder: Path, database_url: str, tr: Translator) -> str:
+    """The command that opens this very organisation: `--demo` only names the default demo
+    folder, and a database must be named (its password left out: the operator has it)."""
+    if database_url:
+        from trainer.storage.postgres import redacted
+
+        database = shlex.quote(redacted(database_url))
+        return tr(
+            "cli.demo_start",
+            command=f"trainer --database {database} --data {shlex.quote(str(folder))}",
+        )
     if folder.expanduser().resolve() == locations.default_demo_dir().resolve():
         return tr("cli.demo_start_default")
     return tr("cli.demo_start", command=f"trainer --data {shlex.quote(str(folder))}")

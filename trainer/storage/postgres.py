@@ -154,11 +154,26 @@ class DatabaseError(StorageError):
     """The database cannot be used as it is (unreachable, too new, not yet set up)."""
 
     def __init__(self, key: str, url: str, **values: Any) -> None:
-        super().__init__(key, Path(redacted(url)), **values)
+        super().__init__(key, Path(location(url)), **values)
+
+
+def location(url: str) -> str:
+    """The database as messages name it: `user@host:port/name`, never the password."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{user}{parts.hostname or 'localhost'}{port}{parts.path or '/'}"
+
+
+def reason(error: Exception) -> str:
+    """The server's or the driver's message on one line, to sit inside a sentence."""
+    return " ".join(line.strip() for line in str(error).splitlines() if line.strip()).rstrip(".")
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for a command line shown to the operator."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
@@ -209,7 +224,7 @@ class PostgresRecords(RecordWriter):
         self.store = store
         self.scope = scope
         # where a record that will not validate is reported: "<database>#<scope>"
-        self.path = Path(f"{redacted(store.url)}#{scope}")
+        self.path = Path(f"{location(store.url)}#{scope}")
 
     # ------------------------------------------------------------ reading
 
@@ -406,40 +421,37 @@ class PostgresStore:
         _keep_private(root)
         self.people_dir = root / "people"  # no files here; kept for the interface's sake
         self.removed_temporaries: list[Path] = []
-        self._pool = self._open_pool()
         self._check_schema()
+        self._pool = self._open_pool()
         self.roster = PostgresRecords(self, ROSTER_SCOPE)
 
     def _open_pool(self) -> ConnectionPool:
         from psycopg_pool import ConnectionPool
 
         pool = ConnectionPool(
-            self.url,
-            min_size=1,
-            max_size=8,
-            kwargs={"autocommit": True},
-            open=False,
+            self.url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=False
         )
-        try:
-            pool.open(wait=True, timeout=10)
-        except Exception as error:  # psycopg_pool.PoolTimeout carries the server's reason
-            pool.close()
-            raise DatabaseError("database_unreachable", self.url, detail=str(error)) from None
+        pool.open(wait=False)
         return pool
 
     def _check_schema(self) -> None:
-        with self.connection() as connection:
-            version = schema_version(connection)
-            if version is None:
-                upgrade(connection)  # a new database: set it up
-            elif version > SCHEMA_VERSION:
-                raise DatabaseError(
-                    "database_too_new", self.url, found=version, known=SCHEMA_VERSION
-                )
-            elif version < SCHEMA_VERSION:
-                raise DatabaseError(
-                    "database_needs_upgrade", self.url, found=version, known=SCHEMA_VERSION
-                )
+        """Reach the server once directly, so a wrong address or password is one sentence
+        with the server's own reason (the pool would retry quietly for its whole timeout)."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as connection:
+                version = schema_version(connection)
+                if version is None:
+                    upgrade(connection)  # a new database: set it up
+        except psycopg.OperationalError as error:
+            raise DatabaseError("database_unreachable", self.url, detail=reason(error)) from None
+        if version is not None and version > SCHEMA_VERSION:
+            raise DatabaseError("database_too_new", self.url, found=version, known=SCHEMA_VERSION)
+        if version is not None and version < SCHEMA_VERSION:
+            raise DatabaseError(
+                "database_needs_upgrade", self.url, found=version, known=SCHEMA_VERSION
+            )
 
     @contextmanager
     def connection(self) -> Iterator[Connection[Any]]:
