@@ -260,8 +260,7 @@ class Accounts:
         if person is None:
             raise AccountError("unknown_person", person=person_id)
         if person.locked_until is not None and person.locked_until > moment:
-            minutes = max(1, math.ceil((person.locked_until - moment).total_seconds() / 60))
-            raise AccountError("locked", minutes=minutes)
+            raise AccountError("locked", minutes=_minutes_left(person.locked_until, moment))
         if verify_password(password, person.password_hash):
             changes: dict[str, object] = {
                 "failed_sign_ins": 0,
@@ -272,6 +271,10 @@ class Accounts:
             rehashed = hash_password(password) if needs_rehash(verified) else None
 
             def signed_in(p: Person) -> Person:
+                # decided again under the lock: wrong tries by other sessions since the read
+                # above may have locked the account, and a right password must not clear that
+                if p.locked_until is not None and p.locked_until > moment:
+                    raise AccountError("locked", minutes=_minutes_left(p.locked_until, moment))
                 # a password changed meanwhile by someone else is not overwritten
                 if rehashed and p.password_hash == verified:
                     return p.model_copy(update={**changes, "password_hash": rehashed})
@@ -401,6 +404,10 @@ def _free_id(name: str, taken: set[str]) -> str:
 def _actor_id(actor: Person | None) -> str:
     """Who to name in the audit log: the person, or `cli` for the host's command line."""
     return actor.id if actor else "cli"
+
+
+def _minutes_left(locked_until: dt.datetime, moment: dt.datetime) -> int:
+    return max(1, math.ceil((locked_until - moment).total_seconds() / 60))
 
 
 def _count_failure(person: Person, moment: dt.datetime) -> Person:

@@ -271,7 +271,24 @@ class Exams:
             started_at=moment,
             deadline=moment + dt.timedelta(minutes=track.exam.time_limit_minutes),
         )
-        self.store.person_file(actor.id).insert(attempt)
+        limit = track.exam.attempts.max
+        with self.store.person_file(actor.id).batch() as records:
+            # checked again under the lock: sessions started at the same moment all passed
+            # the check above, and only one of them may open a sitting
+            sittings = [
+                ExamAttempt.model_validate(row)
+                for row in records.rows(ExamAttempt.table)
+                if row.get("track") == track_id and not row.get("practice")
+            ]
+            for sitting in sittings:
+                if sitting.submitted_at is None and (
+                    sitting.deadline is None or sitting.deadline > moment
+                ):
+                    return sitting  # another session opened it a moment ago: resume that one
+            used = sum(1 for sitting in sittings if sitting.submitted_at is not None)
+            if limit is not None and used >= limit:
+                raise ExamError("no_attempts_left", used=used)
+            records.insert(attempt)
         return attempt
 
     def _own_open(self, actor: Person, attempt_id: str) -> ExamAttempt:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -81,23 +82,42 @@ class LiveRun:
             raise RolePlayError("no_hint_here")
         if self.hints_left == 0:
             raise RolePlayError("hints_used_up", budget=self.scenario.hint_budget)
-        self.record.hints_used += 1
-        self.store.person_file(self.person_id).put(self.record)
+        self._write(lambda record: setattr(record, "hints_used", record.hints_used + 1))
         return node.hint.get(self.record.lang)
 
     def scorecard(self) -> Scorecard:
         return self.play.scorecard()
 
     def _save(self, turn: RolePlayTurn) -> None:
-        self.record.turns.append(turn)
-        if self.play.finished:
-            card = self.play.scorecard()
-            self.record.finished_at = now()
-            self.record.total = card.total
-            self.record.passed = card.passed
-            self.record.ending = card.ending
-            self.record.scorecard = card.model_dump(mode="json")
-        self.store.person_file(self.person_id).put(self.record)
+        def add_turn(record: RolePlayRun) -> None:
+            record.turns.append(turn)
+            if self.play.finished:
+                card = self.play.scorecard()
+                record.finished_at = now()
+                record.total = card.total
+                record.passed = card.passed
+                record.ending = card.ending
+                record.scorecard = card.model_dump(mode="json")
+
+        self._write(add_turn)
+
+    def _write(self, change: Callable[[RolePlayRun], None]) -> None:
+        """Apply `change` to the run and store it, unless another session has written the run
+        since this one last did: then this session's view is stale (a reply taken back after
+        the customer reacted, a turn given twice), and it is refused with a sentence instead of
+        overwriting the other's turns."""
+        seen = (len(self.record.turns), self.record.hints_used, self.record.finished_at)
+        changed = self.record.model_copy(deep=True)
+        change(changed)
+
+        def guarded(stored: RolePlayRun) -> RolePlayRun:
+            if (len(stored.turns), stored.hints_used, stored.finished_at) != seen:
+                raise RolePlayError("run_taken_over")
+            return changed
+
+        if self.store.person_file(self.person_id).update(RolePlayRun, changed.id, guarded) is None:
+            raise RolePlayError("run_taken_over")
+        self.record = changed
 
 
 @dataclass
