@@ -17,6 +17,7 @@ missing, and a database newer than the program is refused with a sentence.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -137,8 +138,6 @@ def _first_schema() -> str:
     ]
     return ";\n".join(
         [
-            "CREATE TABLE trainer_schema (version integer NOT NULL)",
-            "INSERT INTO trainer_schema VALUES (0)",
             "CREATE SEQUENCE record_order",
             *tables,
         ]
@@ -197,6 +196,9 @@ def upgrade(connection: Connection[Any]) -> tuple[int, int]:
     with connection.transaction():
         # one upgrader at a time, however many hosts start at once
         connection.execute("SELECT pg_advisory_xact_lock(hashtext('trainer_schema'))")
+        if schema_version(connection) is None:
+            connection.execute("CREATE TABLE trainer_schema (version integer NOT NULL)")
+            connection.execute("INSERT INTO trainer_schema VALUES (0)")
         before = schema_version(connection) or 0
         if before > SCHEMA_VERSION:
             return before, before
@@ -432,6 +434,9 @@ class PostgresStore:
             self.url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=False
         )
         pool.open(wait=False)
+        # closed when the store is dropped or the program ends, so a command that never
+        # says goodbye still ends its connections and the pool's threads cleanly
+        weakref.finalize(self, pool.close)
         return pool
 
     def _check_schema(self) -> None:

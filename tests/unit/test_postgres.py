@@ -1,0 +1,112 @@
+"""The PostgreSQL store's own commands: `trainer --database URL demo` and the CLI on it,
+`trainer db copy --from-folder` (every count checked, a second organisation refused) and
+`trainer db upgrade` (a newer or older schema is a sentence, never a guess)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from trainer.cli import main
+from trainer.services.context import open_context
+from trainer.settings import Settings
+from trainer.storage.postgres import SCHEMA_VERSION
+from trainer.storage.records import ExamAttempt, RolePlayRun
+
+pytestmark = pytest.mark.parametrize("store_kind", ["postgres"], indirect=True)
+
+
+def _cli(database_url: str, data: Path, *arguments: str) -> list[str]:
+    return ["--lang", "en", "--database", database_url, "--data", str(data), *arguments]
+
+
+def test_the_demo_and_the_commands_work_on_the_database(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_cli(database_url, tmp_path / "host", "demo")) == 0
+    out = capsys.readouterr().out
+    assert "--database" in out and "trainer:trainer@" not in out  # no password on screen
+    assert main(_cli(database_url, tmp_path / "host", "user", "list")) == 0
+    listed = capsys.readouterr().out
+    assert "王小明" in listed and "Emily Carter" in listed
+    # nothing of the organisation is in the local folder: another host sees the same
+    assert not (tmp_path / "host" / "roster.json").exists()
+    assert main(_cli(database_url, tmp_path / "other-host", "user", "list")) == 0
+    assert capsys.readouterr().out == listed
+
+
+def test_a_folder_moves_into_the_database_with_every_count(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "folder"
+    assert main(["--lang", "en", "demo", "--data", str(folder)]) == 0
+    capsys.readouterr()
+    assert (
+        main(_cli(database_url, tmp_path / "host", "db", "copy", "--from-folder", str(folder))) == 0
+    )
+    assert "Every count matches" in capsys.readouterr().out
+
+    before = open_context(Settings(data_dir=folder, language="en"))
+    after = open_context(
+        Settings(data_dir=tmp_path / "host", language="en", database_url=database_url)
+    )
+    assert [p.model_dump() for p in after.accounts.people()] == [
+        p.model_dump() for p in before.accounts.people()
+    ]
+    for person in before.accounts.people():
+        for model in (ExamAttempt, RolePlayRun):
+            assert after.store.person_file(person.id).all(model) == before.store.person_file(
+                person.id
+            ).all(model)
+    assert [c.id for c in after.certificates.all()] == [c.id for c in before.certificates.all()]
+    code = before.certificates.all()[0].id
+    assert main(_cli(database_url, tmp_path / "host", "verify", code)) == 0
+
+    # a second organisation is refused, and nothing of it is written
+    assert (
+        main(_cli(database_url, tmp_path / "host", "db", "copy", "--from-folder", str(folder))) == 1
+    )
+    assert "already holds an organisation" in capsys.readouterr().err
+    assert len(after.accounts.people()) == len(before.accounts.people())
+
+
+def test_schema_versions_are_checked(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_cli(database_url, tmp_path, "db", "upgrade")) == 0
+    assert f"from version 0 to {SCHEMA_VERSION}" in capsys.readouterr().out  # a new database
+    assert main(_cli(database_url, tmp_path, "db", "upgrade")) == 0
+    assert f"up to date (version {SCHEMA_VERSION})" in capsys.readouterr().out
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("UPDATE trainer_schema SET version = %s", (SCHEMA_VERSION + 1,))
+    assert main(_cli(database_url, tmp_path, "user", "list")) == 1
+    err = capsys.readouterr().err
+    assert "was set up by a newer trainer" in err and "trainer:trainer@" not in err
+    assert main(_cli(database_url, tmp_path, "db", "upgrade")) == 1
+    assert "newer trainer" in capsys.readouterr().err
+
+
+def test_an_older_schema_asks_for_an_upgrade(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        # a database set up before the first migration ran
+        connection.execute("CREATE TABLE trainer_schema (version integer NOT NULL)")
+        connection.execute("INSERT INTO trainer_schema VALUES (0)")
+    assert main(_cli(database_url, tmp_path, "user", "list")) == 1
+    assert "Run `trainer db upgrade`" in capsys.readouterr().err
+    assert main(_cli(database_url, tmp_path, "db", "upgrade")) == 0
+    assert f"from version 0 to {SCHEMA_VERSION}" in capsys.readouterr().out
+    assert main(_cli(database_url, tmp_path, "user", "list")) == 0
+
+
+def test_an_unreachable_database_is_one_sentence(
+    store_kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql://trainer:secret@127.0.0.1:1/nothing"
+    assert main(_cli(url, tmp_path, "user", "list")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Cannot reach the database trainer@127.0.0.1:1/nothing")
+    assert "secret" not in err and "Traceback" not in err
