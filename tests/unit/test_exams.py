@@ -12,10 +12,13 @@ from trainer.content import load_library
 from trainer.locations import bundled_content_root
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
+from trainer.services.context import open_store
 from trainer.services.exams import ExamError, Exams, draw_paper, minutes_left, ran_out_of_time
 from trainer.services.marking import right_answer_value
+from trainer.settings import Settings
 from trainer.storage.records import ExamAttempt, Person
-from trainer.storage.repositories import DataStore
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse"
@@ -27,8 +30,8 @@ def good_library():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def setting(data_dir: Path, good_library):  # type: ignore[no-untyped-def]
-    store = DataStore(data_dir)
+def setting(data_dir: Path, database_url: str, good_library):  # type: ignore[no-untyped-def]
+    store = open_store(Settings(data_dir=data_dir, database_url=database_url))
     accounts = Accounts(store)
     accounts.set_up("Org", "Trainer", PASSWORD, person_id="boss")
     boss = accounts.person("boss")
@@ -82,7 +85,7 @@ def test_a_whole_attempt_scores_and_counts(setting) -> None:  # type: ignore[no-
 
 
 def test_every_answer_is_saved_and_an_attempt_resumes(
-    setting, data_dir: Path, good_library
+    setting, data_dir: Path, database_url: str, good_library
 ) -> None:  # type: ignore[no-untyped-def]
     exams, learner, _, _ = setting
     attempt = exams.start(learner, "basics", at=T0, seed=3)
@@ -90,7 +93,7 @@ def test_every_answer_is_saved_and_an_attempt_resumes(
     exams.answer(learner, attempt.id, first, 1, position=1, at=T0 + dt.timedelta(minutes=1))
     exams.toggle_flag(learner, attempt.id, first)
     # a new process on the same folder: the same attempt, answers, place and flag
-    fresh = Exams(DataStore(data_dir), good_library)
+    fresh = Exams(open_store(Settings(data_dir=data_dir, database_url=database_url)), good_library)
     resumed = fresh.start(learner, "basics", at=T0 + dt.timedelta(minutes=4))
     assert resumed.id == attempt.id
     assert resumed.answers == {first: 1} and resumed.position == 1 and resumed.flagged == [first]

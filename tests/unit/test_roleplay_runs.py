@@ -13,9 +13,12 @@ from trainer.content.loader import ContentLibrary, load_library
 from trainer.locations import bundled_content_root
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import Accounts
+from trainer.services.context import open_store
 from trainer.services.roleplay.service import RolePlayError, RolePlays
+from trainer.settings import Settings
 from trainer.storage.records import RolePlayRun
-from trainer.storage.repositories import DataStore
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 PASSWORD = "correct horse"
 OPENING = "您好，星河电商客服，工号1024。非常抱歉让您久等了，我理解您的着急。"
@@ -29,8 +32,8 @@ def library() -> ContentLibrary:
 
 
 @pytest.fixture
-def setting(data_dir: Path, library: ContentLibrary) -> Any:
-    store = DataStore(data_dir)
+def setting(data_dir: Path, database_url: str, library: ContentLibrary) -> Any:
+    store = open_store(Settings(data_dir=data_dir, database_url=database_url))
     accounts = Accounts(store)
     accounts.set_up("星河电商", "Trainer", PASSWORD, person_id="boss")
     boss = accounts.person("boss")
@@ -39,7 +42,9 @@ def setting(data_dir: Path, library: ContentLibrary) -> Any:
     return RolePlays(store, library), learner, other, boss
 
 
-def test_every_turn_is_saved_and_a_new_instance_resumes_the_call(setting: Any) -> None:
+def test_every_turn_is_saved_and_a_new_instance_resumes_the_call(
+    setting: Any, data_dir: Path, database_url: str
+) -> None:
     roleplays, learner, _, _ = setting
     live = roleplays.start(learner, "refund_delay", "practice", "zh")
     live.say(OPENING, seconds=12)
@@ -48,7 +53,9 @@ def test_every_turn_is_saved_and_a_new_instance_resumes_the_call(setting: Any) -
     assert stored[0].finished_at is None and stored[0].scorecard is None
 
     # the app is gone; a new service over the same folder picks the call up where it stood
-    again = RolePlays(DataStore(roleplays.store.root), roleplays.library)
+    again = RolePlays(
+        open_store(Settings(data_dir=data_dir, database_url=database_url)), roleplays.library
+    )
     record = again.open_run(learner, "refund_delay", "practice")
     assert record is not None
     resumed = again.resume(learner, record)

@@ -33,6 +33,14 @@ class ExamError(TrainerError):
     area = "exams"
 
 
+class _PastDeadline(Exception):
+    """Raised inside a write that found the attempt past its deadline: it is submitted."""
+
+    def __init__(self, deadline: dt.datetime) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+
 @dataclass(frozen=True)
 class PaperQuestion:
     """One question as it stands on a paper: where it comes from and how it is laid out."""
@@ -306,16 +314,19 @@ class Exams:
         position: int | None = None,
         at: dt.datetime | None = None,
     ) -> ExamAttempt:
-        """Save one answer at once. Past the deadline the attempt is submitted instead."""
+        """Save one answer at once. Past the deadline the attempt is submitted instead.
+
+        The checks run on the attempt as read for the write, so saving an answer reads and
+        writes the person's records once."""
         moment = at or now()
-        attempt = self._own_open(actor, attempt_id)
-        if key not in attempt.question_ids:
-            raise ExamError("not_on_paper", question=key)
-        if attempt.deadline is not None and attempt.deadline <= moment:
-            self.submit(actor, attempt_id, at=attempt.deadline)
-            raise ExamError("time_up")
 
         def record(current: ExamAttempt) -> ExamAttempt:
+            if current.submitted_at is not None:
+                raise ExamError("already_submitted")
+            if key not in current.question_ids:
+                raise ExamError("not_on_paper", question=key)
+            if current.deadline is not None and current.deadline <= moment:
+                raise _PastDeadline(current.deadline)
             answers = {**current.answers, key: answer}
             if answer is None:
                 answers.pop(key)
@@ -324,8 +335,13 @@ class Exams:
                 update["position"] = position
             return current.model_copy(update=update)
 
-        changed = self.store.person_file(actor.id).update(ExamAttempt, attempt_id, record)
-        assert changed is not None
+        try:
+            changed = self.store.person_file(actor.id).update(ExamAttempt, attempt_id, record)
+        except _PastDeadline as late:
+            self.submit(actor, attempt_id, at=late.deadline)
+            raise ExamError("time_up") from None
+        if changed is None:
+            raise ExamError("unknown_attempt", attempt=attempt_id)
         return changed
 
     def move(self, actor: Person, attempt_id: str, position: int) -> None:

@@ -56,13 +56,23 @@ class DuplicateRecordError(ValueError):
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage that reads strictly and writes atomically (see `files`)."""
+    """TinyDB storage that reads strictly and writes atomically (see `files`).
+
+    A `TinyDB` over it lives for one operation (see `RecordFile`), so the file is parsed once
+    per operation and kept: TinyDB asks its storage for the whole file at every table call
+    (a `get` then an `update` would parse it twice, and a long history made each save slower)."""
 
     def __init__(self, path: str, when_missing: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
         self.when_missing = when_missing
+        self._parsed: dict[str, dict[str, Any]] | None = None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._parsed is None:
+            self._parsed = self._read()
+        return self._parsed
+
+    def _read(self) -> dict[str, dict[str, Any]] | None:
         data = read_json(self.path)
         if data is None:
             if self.when_missing is not None:
@@ -77,6 +87,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write_json(self.path, data)
+        self._parsed = data
 
     def close(self) -> None:
         pass
