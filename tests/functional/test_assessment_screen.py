@@ -3,6 +3,8 @@ and never shows a passing grade beside an unmet minimum."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.functional.helpers import (
     FRONTLINE_LESSONS,
     PASSWORD,
@@ -15,6 +17,8 @@ from trainer.services.context import TrainerContext
 from trainer.storage.records import ExamAttempt, now
 from trainer.ui.app import make_app
 from trainer.ui.screens import AssessmentScreen, TrackScreen
+
+pytestmark = pytest.mark.both_stores  # what a person sees is the same on both stores
 
 
 def sat_exam(context: TrainerContext, person_id: str, score: float) -> None:

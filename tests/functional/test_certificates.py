@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from textual.widgets import DataTable, Input, Static
 
@@ -16,6 +17,8 @@ from trainer.services.demo import build_demo
 from trainer.ui.app import make_app
 from trainer.ui.dialogs import TextDialog
 from trainer.ui.screens import AssessmentScreen, CertificatesScreen
+
+pytestmark = pytest.mark.both_stores  # what a person sees is the same on both stores
 
 
 async def test_the_demo_learner_saves_their_certificate_from_the_app(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -29,6 +30,8 @@ from trainer.services.context import TrainerContext, open_context
 from trainer.storage.records import ExamAttempt
 from trainer.ui.app import TrainerApp, make_app
 from trainer.ui.screens import ExamIntroScreen, ExamResultScreen, ExamReviewScreen, ExamScreen
+
+pytestmark = pytest.mark.both_stores  # what a person sees is the same on both stores
 
 _EXAM = load_library([bundled_content_root()]).track("frontline").exam  # type: ignore[union-attr]
 assert _EXAM is not None

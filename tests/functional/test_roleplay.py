@@ -27,6 +27,8 @@ from trainer.ui.screens import (
     RolePlaysScreen,
 )
 
+pytestmark = pytest.mark.both_stores  # what a person sees is the same on both stores
+
 
 async def _roleplays(
     app: TrainerApp, pilot: Pilot[None], title: str = "A refund ten days overdue"
