@@ -35,7 +35,7 @@ def describe_answer(
         if isinstance(question, Matching):
             pairs = sorted((int(left), int(right)) for left, right in dict(answer).items())
             return "; ".join(
-                f"{question.pairs[left].left.get(lang)} → {question.pairs[right].right.get(lang)}"
+                f"{question.pairs[left].left.get(lang)} → {question.rights[right].get(lang)}"
                 for left, right in pairs
             )
     except (TypeError, ValueError, IndexError, KeyError):
