@@ -55,7 +55,8 @@ _COMMENT_TAG = re.compile(r"\[(id|tag|category-name):([^\]]*)\]")
 _META = re.compile(r"^//\s*\[trainer:(\{.*\})\]\s*$")
 _FORMATS = ("moodle", "html", "plain", "markdown")
 _WEIGHT = re.compile(r"^%(-*[0-9]{1,2}\.?[0-9]*)%")  # Moodle's own: %50%, %-100%, %33.33333%
-_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SOURCE = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 _TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 _ID = re.compile(r"[a-z0-9_-]{1,64}")
 
@@ -198,7 +199,9 @@ def read_gift(text: str) -> ImportResult:
             result.notes.extend(reading.notes)
             for found in _IMAGE.finditer(body):
                 at = start + body.count("\n", 0, found.start())
-                result.notes.append(Skipped(at, "image", {}))
+                source = _SOURCE.search(found.group())
+                name = source.group(1).rsplit("/", 1)[-1] if source else ""
+                result.notes.append(Skipped(at, "image", {"name": name or "?"}))
     return result
 
 
