@@ -49,7 +49,7 @@ from trainer.content.models import LocalizedText, QuestionBank
 
 ESCAPABLE = "~=#{}:\\"
 _PLACEHOLDERS = {char: chr(0xE000 + index) for index, char in enumerate(ESCAPABLE)}
-_RESTORE = {v: k for k, v in _PLACEHOLDERS.items()}
+_RESTORE = str.maketrans({v: k for k, v in _PLACEHOLDERS.items()})
 _ESCAPE = re.compile(r"\\(.)")
 _COMMENT_TAG = re.compile(r"\[(id|tag|category-name):([^\]]*)\]")
 _META = re.compile(r"^//\s*\[trainer:(\{.*\})\]\s*$")
@@ -72,7 +72,7 @@ def _hide_escapes(text: str) -> str:
 
 
 def _restore(text: str) -> str:
-    return "".join(_RESTORE.get(char, char) for char in text)
+    return text.translate(_RESTORE)
 
 
 def _format_of(text: str, default: str) -> tuple[str, str]:
