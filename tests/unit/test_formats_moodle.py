@@ -330,3 +330,20 @@ def test_a_title_repeated_many_times_numbers_its_ids_in_order() -> None:
     assert ids[:3] == ["t", "t-2", "t-3"] and ids[299] == "t-300"
     assert ids[300] == "t-5-2"  # t-5 was taken by the fifth T
     assert len(set(ids)) == 301 and len(result.notes) == 300
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_is_decoded_whatever_unicode_it_was_saved_in(codec: str) -> None:
+    from trainer.content.formats.common import decode_text
+
+    text = "一二三 ABC 第一题：客户\n" * 3  # 一 is 4E00: a zero byte in UTF-16 too
+    assert decode_text(text.encode(codec), Path("q.txt")) == text
+
+
+def test_bytes_that_are_no_text_get_the_sentence_not_a_guess() -> None:
+    from trainer.content.formats.common import decode_text
+
+    for data in (bytes(range(256)) * 4, "Café résumé\n".encode("latin-1")):
+        with pytest.raises(ImportFileError) as raised:
+            decode_text(data, Path("q.txt"))
+        assert raised.value.catalog_key == "formats.not_text"

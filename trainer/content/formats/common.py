@@ -190,21 +190,26 @@ def decode_text(data: bytes, path: Path) -> str:
     return text
 
 
-_CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef·—‘’“”…]")
+_CHINESE = re.compile(  # Chinese, its punctuation, and the signs Chinese text uses (℃ ① → ×)
+    "[\u00b0\u00b1\u00b7\u00d7\u00f7\u2000-\u206f\u2100-\u27bf\u2e80-\u2fdf"
+    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
     """`utf-16-le` or `-be` when the text is plainly UTF-16: of its first thousand byte
-    pairs, most have a zero byte on the same side (ASCII letters, digits, line breaks)."""
+    pairs, a fifth or more have a zero byte on one side (ASCII letters, digits, spaces, line
+    breaks) and far fewer on the other (a Chinese character's low byte may be zero: 一 is
+    4E00)."""
     sample = data[:2000]
     pairs = len(sample) // 2
     if pairs < 2 or len(data) % 2:
         return None
-    even_zero = sum(1 for index in range(0, pairs * 2, 2) if sample[index] == 0)
-    odd_zero = sum(1 for index in range(1, pairs * 2, 2) if sample[index] == 0)
-    if odd_zero >= pairs * 0.3 and even_zero == 0:
+    even_zero = sample[0 : pairs * 2 : 2].count(0)
+    odd_zero = sample[1 : pairs * 2 : 2].count(0)
+    if odd_zero >= pairs * 0.2 and even_zero * 2 < odd_zero:
         return "utf-16-le"
-    if even_zero >= pairs * 0.3 and odd_zero == 0:
+    if even_zero >= pairs * 0.2 and odd_zero * 2 < even_zero:
         return "utf-16-be"
     return None
 
