@@ -347,3 +347,16 @@ def test_bytes_that_are_no_text_get_the_sentence_not_a_guess() -> None:
         with pytest.raises(ImportFileError) as raised:
             decode_text(data, Path("q.txt"))
         assert raised.value.catalog_key == "formats.not_text"
+
+
+IMPORTED = sorted(p.name for p in MOODLE.iterdir() if p.name != "cp1252.gift")
+
+
+@pytest.mark.parametrize("name", IMPORTED)
+def test_each_imported_file_goes_through_gift_and_back_unchanged(name: str) -> None:
+    data = read(name).bank("moodle", "Moodle")
+    bank = QuestionBank.model_validate(data)
+    again = read_gift(write_gift(bank, "en"))
+    assert again.skipped == [] and again.notes == []
+    got = QuestionBank.model_validate(again.bank("moodle", "Moodle"))
+    assert got == QuestionBank.model_validate(one_language(data, "en"))  # the CSV: both
