@@ -20,7 +20,7 @@ from trainer.content.models import LocalizedText, Matching, QuestionBank
 from trainer.locations import bundled_content_root
 from trainer.services.exams import _layout
 from trainer.services.marking import mark
-from trainer.services.review import describe_answer
+from trainer.services.review import describe_answer, right_answer
 
 MOODLE = DATA / "formats" / "moodle"
 
@@ -63,8 +63,10 @@ def test_single_choice_takes_partial_credit_and_several_right_answers() -> None:
         {"text": "full credit answer", "correct": True, "feedback": "well done!"},
     ]
     assert [mark(model(half), index) for index in range(3)] == [0.0, 0.5, 1.0]
+    assert right_answer(model(half), [0, 1, 2], "en", ("T", "F")) == "C. full credit answer"
     assert seasons["type"] == "single"  # one answer to pick; spring and summer both right
     assert [mark(model(seasons), index) for index in range(3)] == [1.0, 1.0, 0.0]
+    assert right_answer(model(seasons), [0, 1, 2], "en", ("T", "F")) == "A. spring; B. summer"
 
 
 def test_numerical_keeps_its_wrong_answer_feedback_apart() -> None:
