@@ -4,11 +4,11 @@
 format is the one asked for, else the one the name says (`FORMAT_BY_SUFFIX`), else, for a
 `.txt` or any other text, the one the content shows (`sniff_text`): Moodle names its GIFT
 exports `.txt`, and Aiken files are `.txt` too. Text is read in whatever encoding Windows or
-Moodle saved it (`decode_text`: UTF-8, UTF-16, GB18030/GBK). A file
-that is not what its name says (random bytes called `.xlsx`, a zip of garbage, text that is
-not UTF-8), or that would cost far more to read than a question bank can (an XML entity
-bomb, a zip that unpacks to gigabytes), raises `ImportFileError`, never a traceback, and is
-refused before it is unpacked where the zip's own directory already tells.
+Moodle saved it (`decode_text`: UTF-8, UTF-16, GB18030/GBK). A file that is not what its
+name says (random bytes called `.xlsx`, a zip of garbage, text in no encoding it can tell),
+or that would cost far more to read than a question bank can (an XML entity bomb, a zip
+that unpacks to gigabytes), raises `ImportFileError`, never a traceback, and is refused
+before it is unpacked where the zip's own directory already tells.
 """
 
 from __future__ import annotations
