@@ -456,8 +456,8 @@ def escape(text: str) -> str:
     """Text with GIFT's special characters escaped and line breaks as `\\n`; `[plain]` before
     it when Moodle would otherwise read it as HTML or as a format prefix."""
     escaped = _escaped(text)
-    if looks_like_html(text) or re.match(r"\s*\[[a-z]+\]", text):
-        return f"[plain]{escaped}"
+    if looks_like_html(text) or re.match(r"\s*(?:\[[a-z]+\]|//)", text):
+        return f"[plain]{escaped}"  # not HTML, not a format prefix, not a comment line
     return escaped
 
 
@@ -474,6 +474,14 @@ def _number(value: float) -> str:
 
 def _weight_mark(weight: float) -> str:
     return f"%{_number(weight)}%"
+
+
+def _weighted(mark: str, weight: str, text: str) -> str:
+    """`mark`, `weight` and `text`, with a weight of its own written out (`%100%`, `%0%`)
+    when the text starts like a weight and would otherwise be read as one."""
+    if not weight and _WEIGHT.match(text):
+        weight = "%100%" if mark == "=" else "%0%"
+    return f"{mark}{weight}{text}"
 
 
 def write_gift(bank: QuestionBank, lang: str) -> str:
@@ -526,22 +534,25 @@ def _answer_block(question: Any, lang: str) -> str:
     if kind == "single":
         parts = []
         for option in question.options:
-            if option.correct:
-                mark = "="
-            else:
-                mark = f"~{_weight_mark(option.weight)}" if option.weight else "~"
             text = escape(option.text.get(lang))
-            parts.append(f"{mark}{text}{_feedback(option.feedback, lang)}")
+            if option.correct:  # Moodle reads no weight after `=`
+                written = f"={text}"
+            else:
+                given = _weight_mark(option.weight) if option.weight else ""
+                written = _weighted("~", given, text)
+            parts.append(f"{written}{_feedback(option.feedback, lang)}")
         body = " ".join(parts)
     elif kind == "multiple":
         right = sum(1 for option in question.options if option.correct)
+        by_count = all(option.weight is None for option in question.options)
         parts = []
         for option in question.options:
             weight = option.weight
-            if weight is None:  # right-minus-wrong over the right count, as weights
+            if by_count:  # right-minus-wrong over the right count, as weights
                 weight = (100 if option.correct else -100) / max(right, 1)
-            text = escape(option.text.get(lang))
-            parts.append(f"~{_weight_mark(weight)}{text}{_feedback(option.feedback, lang)}")
+            given = "" if weight is None else _weight_mark(weight)
+            written = _weighted("~", given, escape(option.text.get(lang)))
+            parts.append(f"{written}{_feedback(option.feedback, lang)}")
         body = " ".join(parts)
     elif kind == "true_false":
         right = question.feedback_true if question.answer else question.feedback_false
@@ -556,7 +567,7 @@ def _answer_block(question: Any, lang: str) -> str:
             weight = "" if item.weight == 100 else _weight_mark(item.weight)
             feedback = _feedback(item.feedback, lang)
             for wording in (item.text, *item.accept):
-                parts.append(f"={weight}{_escaped(wording)}{feedback}")
+                parts.append(f"{_weighted('=', weight, _answer(wording))}{feedback}")
         body = " ".join(parts)
     elif kind == "numerical":
         body = "#" + " ".join(
@@ -576,6 +587,13 @@ def _answer_block(question: Any, lang: str) -> str:
     if question.explanation is not None:
         body += f" ####{escape(question.explanation.get(lang))}"
     return f" {body} "
+
+
+def _answer(text: str) -> str:
+    """A short answer: escaped, and `[plain]` before one that starts like a format prefix,
+    which Moodle would take off."""
+    escaped = _escaped(text)
+    return f"[plain]{escaped}" if re.match(r"\s*\[[a-z]+\]", text) else escaped
 
 
 def _escaped(text: str) -> str:
