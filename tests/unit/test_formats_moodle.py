@@ -106,6 +106,8 @@ def test_a_general_feedback_that_is_only_an_image_is_kept_and_reported_by_line()
     assert [(n.line, n.key) for n in result.notes] == [(4, "image")]
     assert "image desk-sign.png" in result.notes[0].message("en")
     assert "图片 desk-sign.png" in result.notes[0].message("zh")
+    plain = read_gift("[plain]Is <img src=x.png> a tag? {T}")  # text, not an image
+    assert plain.questions[0]["stem"] == "Is <img src=x.png> a tag?" and plain.notes == []
 
 
 def test_an_id_comment_is_made_a_valid_id() -> None:

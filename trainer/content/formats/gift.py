@@ -197,7 +197,8 @@ def read_gift(text: str) -> ImportResult:
         result.add(question, start)
         if len(result.questions) > before:
             result.notes.extend(reading.notes)
-            for found in _IMAGE.finditer(body):
+            images = _IMAGE.finditer(body) if "[image: " in json.dumps(question) else ()
+            for found in images:  # an <img> in a [plain] text is text, not an image
                 at = start + body.count("\n", 0, found.start())
                 source = _SOURCE.search(found.group())
                 name = source.group(1).rsplit("/", 1)[-1] if source else ""
