@@ -84,6 +84,9 @@ def test_a_repeated_title_gives_unique_ids_and_says_so() -> None:
     assert [q["stem"] for q in result.questions][1] == "How do you close a call?"
     assert [(n.line, n.key) for n in result.notes] == [(3, "id_renamed")]
     assert "greeting-2" in result.notes[0].message("zh")
+    essay = read_gift("::A::x {T}\n\n::A::an essay {}\n\n::A::y {T}\n")  # skipped: no note
+    assert [(s.line, s.key) for s in essay.report()] == [(3, "essay"), (5, "id_renamed")]
+    assert [q["id"] for q in essay.questions] == ["a", "a-2"]
 
 
 def test_short_answer_without_an_equals_sign() -> None:

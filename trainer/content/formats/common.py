@@ -86,9 +86,10 @@ class ImportResult:
         self.taken_ids.add(question["id"])
         self.categories.setdefault(question["category"], question["category"])
 
-    def unique_id(self, wanted: str, line: int) -> str:
+    def unique_id(self, wanted: str, line: int, notes: list[Skipped]) -> str:
         """`wanted`, or `wanted-2`, `-3`... when an earlier question has it (a title that
-        repeats), with a note saying so. The next number to try is kept for each id, so a
+        repeats), with a note saying so added to `notes` (which the caller keeps only if
+        the question is imported). The next number to try is kept for each id, so a
         title repeated 50,000 times costs 50,000 steps, not a billion."""
         if wanted not in self.taken_ids:
             return wanted
@@ -98,7 +99,7 @@ class ImportResult:
             number += 1
         self._next_number[stem] = number + 1
         made = f"{stem}-{number}"
-        self.notes.append(Skipped(line, "id_renamed", {"id": wanted, "new": made}))
+        notes.append(Skipped(line, "id_renamed", {"id": wanted, "new": made}))
         return made
 
     def report(self) -> list[Skipped]:

@@ -236,7 +236,7 @@ def _read_question(
     fmt, _ = _format_of(stem_source, "moodle")
     wanted = _wanted_id(reading, title, counter)
     question: dict[str, Any] = {
-        "id": result.unique_id(wanted, line),
+        "id": wanted,
         "category": reading.category,
         "stem": _text(stem_source, "moodle"),
     }
@@ -252,6 +252,7 @@ def _read_question(
         result.skipped.append(Skipped(line, reason))
         return None
     _apply_meta(question, reading.meta)
+    question["id"] = result.unique_id(wanted, line, reading.notes)
     return question
 
 
