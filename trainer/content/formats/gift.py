@@ -197,7 +197,8 @@ def read_gift(text: str) -> ImportResult:
         result.add(question, start)
         if len(result.questions) > before:
             result.notes.extend(reading.notes)
-            images = _IMAGE.finditer(body) if "[image: " in json.dumps(question) else ()
+            shown = _IMAGE.search(body) is not None and "[image: " in json.dumps(question)
+            images = _IMAGE.finditer(body) if shown else iter(())
             for found in images:  # an <img> in a [plain] text is text, not an image
                 at = start + body.count("\n", 0, found.start())
                 source = _SOURCE.search(found.group())
