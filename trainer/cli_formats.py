@@ -1,6 +1,7 @@
 """`trainer import` and `trainer export`: question banks to and from GIFT, Aiken and
 spreadsheets.
 
+The format is `--format`, else the file's name, else (a `.txt`, say) what the text holds.
 An import writes a bank file and reports every question it skipped as `FILE:LINE: why`
 (the row for spreadsheets), so a trainer can fix the source and import again. It never
 overwrites an existing file unless told to (`--force`): banks are often edited by hand.
@@ -20,7 +21,6 @@ from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 
 FORMATS = ("gift", "aiken", "xlsx", "csv")
-_BY_SUFFIX = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".csv": "csv"}
 _LONGEST_ID = 64  # as the content models' `Id`
 
 
@@ -60,10 +60,6 @@ def import_command(
     if not source.is_file():
         print(tr("cli.no_such_path", path=printable(str(source))), file=sys.stderr)
         return 2
-    kind = kind or _BY_SUFFIX.get(source.suffix.lower())
-    if kind is None:
-        print(tr("cli.import_format", path=printable(str(source))), file=sys.stderr)
-        return 2
     check_output(output, force, tr)
     if bank_id is not None and not is_id(bank_id):
         print(tr("cli.bad_bank_id", value=printable(bank_id), longest=_LONGEST_ID), file=sys.stderr)
@@ -73,7 +69,7 @@ def import_command(
     except ImportFileError as error:
         print(tr(error.catalog_key, **error.values), file=sys.stderr)
         return 1
-    for skipped in result.skipped:
+    for skipped in result.report():
         print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)
     if not result.questions:
         print(tr("cli.import_nothing", path=source), file=sys.stderr)

@@ -173,15 +173,55 @@ async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog)
         report = str(app.screen.query_one("#message-text", Static).render())
-        assert "Imported 12 question(s)" in report
+        assert "Imported 14 question(s)" in report
         assert "corpus.gift:62: skipped: an essay question" in report
+        assert "corpus.gift:71: imported as rings-2" in report
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BankEditorScreen)
-        assert app.screen.query_one("#questions", DataTable).row_count == 12
+        assert app.screen.query_one("#questions", DataTable).row_count == 14
     written = tmp_path / "data" / "content" / "question_banks" / "corpus.yaml"
     assert written.is_file()
     assert open_context(context.settings).library.bank("corpus") is not None
+
+
+async def test_ctrl_o_reads_a_moodle_gift_export_named_txt_as_gift(tmp_path: Path) -> None:
+    """Moodle names its GIFT exports .txt: the content, not the name, says GIFT; the
+    report names the image a question had, by its line, in the chosen language."""
+    from tests.conftest import DATA
+    from trainer.ui.dialogs.message import MessageDialog
+
+    source = tmp_path / "moodle-export.txt"
+    moodle = DATA / "formats" / "moodle"
+    source.write_text(
+        (moodle / "moodle_export.txt").read_text("utf-8")
+        + "\n"
+        + (moodle / "image_feedback.gift").read_text("utf-8"),
+        "utf-8",
+    )
+    context = open_context(Settings(data_dir=tmp_path / "data", language="zh"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#text-value", Input).value = str(source)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        report = str(app.screen.query_one("#message-text", Static).render())
+        assert "4" in report.splitlines()[0]  # four questions
+        assert "moodle-export.txt:19: 此处的图片 desk-sign.png" in report
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one("#questions", DataTable).row_count == 4
+    bank = open_context(context.settings).library.bank("moodle-export")
+    assert bank is not None
+    assert [q.type for q in bank.questions] == ["single", "short_answer", "true_false", "single"]
 
 
 def plain_app(tmp_path: Path, language: str = "en") -> TrainerApp:

@@ -52,6 +52,8 @@ def test_gift_corpus_gives_the_expected_questions() -> None:
         "blank",
         "short",
         "html",
+        "odd",
+        "rings-2",
     ]
     rings = questions["rings"]  # ids and tags from comments, title, feedback, general feedback
     assert (rings["type"], rings["title"], rings["tags"]) == (
@@ -92,14 +94,23 @@ def test_gift_corpus_gives_the_expected_questions() -> None:
     assert questions["blank"]["stem"].endswith("resolve and _____ in that order.")
     assert questions["short"]["answers"][1] == {"text": "I'll check", "weight": 50}
     assert questions["html"]["stem"] == "Which is a forbidden phrase?"  # tags stripped
+    # several `=` in a choice: Moodle's single answer with two fully right options
+    assert questions["odd"]["options"] == [
+        {"text": "a", "correct": True},
+        {"text": "b", "weight": 100.0},
+        {"text": "c"},
+    ]
     assert [(s.line, s.key) for s in result.skipped] == [
         (59, "description"),
         (62, "essay"),
-        (65, "choice_ambiguous"),
         (68, "unbalanced"),
-        (71, "duplicate_id"),
     ]
     assert result.skipped[2].message("zh").startswith("已跳过：")
+    # an id used before is made unique (as Moodle, which imports both), and said
+    assert [(s.line, s.key, s.values) for s in result.notes] == [
+        (71, "id_renamed", {"id": "rings", "new": "rings-2"})
+    ]
+    assert "rings-2" in result.notes[0].message("en")
 
 
 def test_gift_round_trip_gives_the_same_bank() -> None:
@@ -254,8 +265,9 @@ def test_import_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     output = folder / "corpus.yaml"
     assert main(["--lang", "en", "import", str(source), "-o", str(output)]) == 0
     captured = capsys.readouterr()
-    assert "Imported 12 question(s)" in captured.out and "skipped 5" in captured.out
+    assert "Imported 14 question(s)" in captured.out and "skipped 3" in captured.out
     assert f"{source}:62: skipped: an essay question" in captured.err
+    assert f"{source}:71: imported as rings-2" in captured.err
     data = yaml.safe_load(output.read_text("utf-8"))
     assert data["id"] == "corpus" and list(data["questions"][0])[:3] == ["id", "type", "category"]
     assert main(["--lang", "en", "validate", str(tmp_path)]) == 0
@@ -494,9 +506,9 @@ NOT_WHAT_THE_NAME_SAYS = [
     ),
     ("garbage.xlsx", _zip_of_garbage, "is not an .xlsx workbook trainer can read"),
     ("bomb.xlsx", _entity_bomb_xlsx, "declares XML entities"),
-    ("random.csv", lambda: b"\xff\xfe" + _random(5000), "is not UTF-8 text (line 1)"),
-    ("random.gift", lambda: b"// ok\n\x80" + _random(5000), "is not UTF-8 text (line 2)"),
-    ("random.aiken", lambda: b"\xc3" + _random(5000), "is not UTF-8 text (line 1)"),
+    ("random.csv", lambda: b"\xff\xfe" + _random(5000), "save it as UTF-8"),
+    ("random.gift", lambda: b"// ok\n\x80" + _random(5000), "save it as UTF-8"),
+    ("random.aiken", lambda: b"\xc3" + _random(5000), "save it as UTF-8"),
     (
         "long.csv",
         lambda: b'id,type,stem_en\na,single,"' + b"x" * 200_000 + b"\n",

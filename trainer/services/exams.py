@@ -83,7 +83,7 @@ def _layout(question: Question, rng: random.Random) -> list[int]:
     if isinstance(question, SingleChoice | MultipleChoice):
         order = list(range(len(question.options)))
     elif isinstance(question, Matching):
-        order = list(range(len(question.pairs)))
+        order = list(range(len(question.rights)))
     else:
         return []
     if question.shuffle:

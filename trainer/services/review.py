@@ -35,7 +35,7 @@ def describe_answer(
         if isinstance(question, Matching):
             pairs = sorted((int(left), int(right)) for left, right in dict(answer).items())
             return "; ".join(
-                f"{question.pairs[left].left.get(lang)} → {question.pairs[right].right.get(lang)}"
+                f"{question.pairs[left].left.get(lang)} → {question.rights[right].get(lang)}"
                 for left, right in pairs
             )
     except (TypeError, ValueError, IndexError, KeyError):
@@ -46,10 +46,13 @@ def describe_answer(
 def right_answer(question: Question, order: list[int], lang: str, yes_no: tuple[str, str]) -> str:
     """The right answer in words."""
     if isinstance(question, SingleChoice | MultipleChoice):
+        # single choice: the options worth the full mark (one worth 50% is not "right");
+        # multiple choice: every option of positive weight is part of the right answer
+        single = isinstance(question, SingleChoice)
         right = [
             i
             for i, option in enumerate(question.options)
-            if option.correct or (option.weight or 0) > 0
+            if option.correct or (option.weight or 0) >= (100 if single else 1e-9)
         ]
         right.sort(key=lambda i: order.index(i) if i in order else i)
         return "; ".join(

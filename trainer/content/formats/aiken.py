@@ -1,6 +1,9 @@
 """Aiken: one-line question stems, lettered options (`A)` or `A.`), then `ANSWER: B`.
 
-Every question becomes a single-choice question in one category. The format's error cases
+Every question becomes a single-choice question in one category. As in Moodle, an option's
+letter may be followed by its text with or without a space (`A)Incorrect`), and the answer
+line is `ANSWER:` and the letter, whatever follows it; a full-width colon or bracket, as a
+Chinese keyboard types them, is read too. The format's error cases
 are skipped with a reason and the line: a stem with no options, one option only, options
 out of order, a missing `ANSWER:` line, an answer letter that names no option, and stray
 text after the answer.
@@ -13,8 +16,9 @@ from typing import Any
 
 from trainer.content.formats.common import DEFAULT_CATEGORY, ImportResult, Skipped
 
-_OPTION = re.compile(r"^([A-Z])[.)]\s+(.*\S)\s*$")
-_ANSWER = re.compile(r"^ANSWER:\s*([A-Z])?\s*$", re.IGNORECASE)
+# `A)Incorrect` is an option; `A.B. Smith wrote...` (another letter and a point) is text
+_OPTION = re.compile(r"^([A-Z])[.)．）](?:\s+|(?![A-Z][.)]))(.*\S)\s*$")
+_ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)
 
 
 def read_aiken(text: str, category: str = DEFAULT_CATEGORY) -> ImportResult:
@@ -43,12 +47,13 @@ def read_aiken(text: str, category: str = DEFAULT_CATEGORY) -> ImportResult:
             continue
         if answer:
             counter += 1
-            letter = (answer.group(1) or "").upper()
+            # Moodle reads the first character after the colon: `ANSWER: B (see p. 4)` is B
+            letter = answer.group(1).strip()[:1].upper()
             if broken is not None:
                 result.skipped.append(Skipped(stem_line, broken))
             elif len(options) < 2:
                 result.skipped.append(Skipped(stem_line, "aiken_few_options"))
-            elif not letter or ord(letter) - ord("A") >= len(options):
+            elif not "A" <= letter <= "Z" or ord(letter) - ord("A") >= len(options):
                 result.skipped.append(
                     Skipped(number, "aiken_bad_answer", {"letter": letter or "-"})
                 )

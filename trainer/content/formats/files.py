@@ -1,19 +1,24 @@
 """Reading a file to import, whatever is in it: questions, or one sentence naming the file.
 
-`read_import_file` is what `trainer import` and the bank editor's import both call. A file
-that is not what its name says (random bytes called `.xlsx`, a zip of garbage, text that is
-not UTF-8), or that would cost far more to read than a question bank can (an XML entity
-bomb, a zip that unpacks to gigabytes), raises `ImportFileError`, never a traceback, and is
-refused before it is unpacked where the zip's own directory already tells.
+`read_import_file` is what `trainer import` and the bank editor's import both call. The
+format is the one asked for, else the one the name says (`FORMAT_BY_SUFFIX`), else, for a
+`.txt` or any other text, the one the content shows (`sniff_text`): Moodle names its GIFT
+exports `.txt`, and Aiken files are `.txt` too. Text is read in whatever encoding Windows or
+Moodle saved it (`decode_text`: UTF-8, UTF-16, GB18030/GBK). A file that is not what its
+name says (random bytes called `.xlsx`, a zip of garbage, text in no encoding it can tell),
+or that would cost far more to read than a question bank can (an XML entity bomb, a zip
+that unpacks to gigabytes), raises `ImportFileError`, never a traceback, and is refused
+before it is unpacked where the zip's own directory already tells.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
-from trainer.content.formats.common import ImportFileError, ImportResult
+from trainer.content.formats.common import ImportFileError, ImportResult, decode_text
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """A file to import larger than this is refused unread. Import holds every question in
@@ -26,8 +31,26 @@ MAX_XLSX_PARTS = 1_000
 """Files inside one .xlsx: a workbook of one sheet has about ten."""
 
 
-def read_import_file(path: Path, kind: str, category: str) -> ImportResult:
-    """`path` read as `kind` (gift, aiken, xlsx or csv)."""
+FORMAT_BY_SUFFIX = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".csv": "csv"}
+"""The formats a file's name tells; any other file is text whose content tells."""
+_ZIP_MAGIC = b"PK\x03\x04"
+_GIFT_ANSWERS = re.compile(r"(?<!\\)\{[^{}]*(?<!\\)\}|^\s*\$CATEGORY:|^\s*::.+?::", re.MULTILINE)
+_AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*[:：]\s*[A-Za-z]", re.MULTILINE)
+
+
+def sniff_text(text: str) -> str | None:
+    """`gift` or `aiken`, from what the text holds: answer blocks in braces, `$CATEGORY:`
+    or `::titles::` are GIFT, `ANSWER: X` lines are Aiken; None when it shows neither."""
+    gift = len(_GIFT_ANSWERS.findall(text))
+    aiken = len(_AIKEN_ANSWER.findall(text))
+    if aiken > gift:
+        return "aiken"
+    return "gift" if gift else None
+
+
+def read_import_file(path: Path, kind: str | None, category: str) -> ImportResult:
+    """`path` read as `kind` (gift, aiken, xlsx or csv); without one, as its name or, for
+    text, its content says."""
     from trainer.content.formats import aiken, gift, spreadsheet
 
     try:
@@ -38,14 +61,16 @@ def read_import_file(path: Path, kind: str, category: str) -> ImportResult:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFileError("unreadable", path=path, detail=error.strerror or error) from None
+    kind = kind or FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    if kind is None and data.startswith(_ZIP_MAGIC):
+        kind = "xlsx"
     if kind == "xlsx":
         _check_workbook_zip(path, data)
         return spreadsheet.read_xlsx(data, path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError("not_utf8", path=path, line=line) from None
+    text = decode_text(data, path)
+    kind = kind or sniff_text(text)
+    if kind is None:
+        raise ImportFileError("unknown_format", path=path)
     if kind == "csv":
         return spreadsheet.read_csv(text, path)
     if kind == "aiken":

@@ -310,36 +310,28 @@ class BankEditorScreen(TrainerScreen):
         )
 
     def action_import_file(self) -> None:
-        """Import a GIFT, Aiken or spreadsheet file as a new bank in the data folder's own
-        content root, then show every question skipped and why."""
+        """Import a GIFT, Aiken (a .txt is told by its content) or spreadsheet file as a new
+        bank in the data folder's own content root, then show every question skipped and
+        why, and what was changed on the way."""
         from trainer.content.formats.common import ImportFileError, bank_yaml, slug
         from trainer.content.formats.files import read_import_file
         from trainer.storage.files import atomic_write_bytes
         from trainer.ui.dialogs import TextDialog
         from trainer.ui.dialogs.message import MessageDialog
 
-        kinds = {
-            ".gift": "gift",
-            ".txt": "aiken",
-            ".aiken": "aiken",
-            ".xlsx": "xlsx",
-            ".csv": "csv",
-        }
         lang = self.trainer_app.tr.lang
 
         def load(value: str) -> str | None:
             source = Path(value).expanduser()
-            kind = kinds.get(source.suffix.lower())
             if not source.is_file():
                 return self.t("cli.no_such_path", path=source)
-            if kind is None:
-                return self.t("authoring.import_suffix")
             bank_id = slug(source.stem, "imported")
             target = self.context.settings.own_content_root / "question_banks" / f"{bank_id}.yaml"
             if bank_id in self.context.library.banks or target.exists():
                 return self.t("authoring.import_taken", bank=bank_id)
             try:
-                result = read_import_file(source, kind, "imported")
+                # the format from the name, or for a .txt from what it holds
+                result = read_import_file(source, None, "imported")
             except ImportFileError as error:
                 return self.t(error.catalog_key, **error.values)
             if not result.questions:
@@ -355,7 +347,7 @@ class BankEditorScreen(TrainerScreen):
                     skipped=len(result.skipped),
                 )
             ]
-            lines += [f"{source.name}:{s.line}: {s.message(lang)}" for s in result.skipped]
+            lines += [f"{source.name}:{s.line}: {s.message(lang)}" for s in result.report()]
             imported.update(bank=bank_id, report="\n".join(lines))
             return None
 

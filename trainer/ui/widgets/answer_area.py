@@ -88,7 +88,7 @@ class AnswerArea(Vertical):
             yield Static(self._chosen_text(), id="chosen", classes="muted")
         elif isinstance(question, Matching):
             current = {int(k): int(v) for k, v in dict(self.answer or {}).items()}
-            rights = [(question.pairs[i].right.get(lang), i) for i in self.order]
+            rights = [(question.rights[i].get(lang), i) for i in self.order]
             for left, pair in enumerate(question.pairs):
                 with Horizontal(classes="pair"):
                     yield Static(f"{left + 1}. {pair.left.get(lang)}", classes="pair-left")
