@@ -374,3 +374,25 @@ def test_a_long_name_is_drawn_whole_inside_the_margins(
     assert words
     for left, right in words:  # 20 points clear of the gold frame (32 points from the edge)
         assert float(left) >= 52 and float(right) <= width - 52, (left, right)
+
+
+def test_a_certificate_and_its_audit_event_land_together(
+    passed: Setting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing spans two writes: when the audit event cannot be written, no certificate is
+    in the registry either (and a reissue leaves the old one standing)."""
+    context, boss, _ = passed
+    issued = context.certificates.issue(boss, "zhao", "frontline")
+    from trainer.services import certificates as module
+
+    def failing_event(*arguments: object) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(module, "_event", failing_event)
+    with pytest.raises(OSError):
+        context.certificates.reissue(boss, issued.certificate.id)
+    registry = context.certificates.all()
+    assert [c.id for c in registry] == [issued.certificate.id]
+    assert registry[0].revoked_at is None  # the revocation was part of the same write
+    kept = context.settings.data_dir / "certificates" / f"{issued.certificate.id}.pdf"
+    assert context.certificates.verify(issued.certificate.id, kept.read_bytes()).ok

@@ -201,12 +201,26 @@ class Certificates:
         )
         return self._record(certificate, viewer)
 
-    def _record(self, certificate: Certificate, actor: Person) -> Issued:
+    def _record(
+        self, certificate: Certificate, actor: Person, replacing: Certificate | None = None
+    ) -> Issued:
+        """Store the certificate and its audit event in one write (with the revocation of the
+        one it replaces, if any): the registry never holds one without the other."""
         pdf = render_certificate(certificate, self.verify_url)
         certificate = certificate.model_copy(update={"pdf_sha256": sha256(pdf)})
+        # the file first: a failed write of the registry leaves at worst an unlisted file,
+        # never a listed certificate without its PDF
         atomic_write_bytes(self.folder / f"{certificate.id}.pdf", pdf)
-        self.store.roster.insert(certificate)
-        self._audit(actor, "certificate_issued", certificate.id, certificate.track)
+        with self.store.roster.batch() as roster:
+            if replacing is not None:
+                roster.put(replacing)
+                roster.insert(
+                    _event(actor, "certificate_revoked", replacing.id, replacing.revoked_reason)
+                )
+            roster.insert(certificate)
+            roster.insert(_event(actor, "certificate_issued", certificate.id, certificate.track))
+        if replacing is not None:
+            self._mark_revoked(replacing)
         glyphs = missing_characters(certificate.person_name + certificate.organisation)
         return Issued(certificate, pdf, glyphs)
 
@@ -228,17 +242,24 @@ class Certificates:
         revoked = certificate.model_copy(
             update={"revoked_at": now(), "revoked_reason": reason.strip()}
         )
-        self.store.roster.put(revoked)
-        # the kept copy is marked too: whoever opens the data folder's file sees it revoked
-        atomic_write_bytes(
-            self.folder / f"{certificate.id}.pdf", render_certificate(revoked, self.verify_url)
-        )
-        self._audit(actor or operator(), "certificate_revoked", certificate.id, reason.strip())
+        with self.store.roster.batch() as roster:
+            roster.put(revoked)
+            roster.insert(
+                _event(actor or operator(), "certificate_revoked", certificate.id, reason.strip())
+            )
+        self._mark_revoked(revoked)
         return revoked
+
+    def _mark_revoked(self, revoked: Certificate) -> None:
+        """The kept copy is marked too, once the registry says so: whoever opens the data
+        folder's file sees it revoked."""
+        atomic_write_bytes(
+            self.folder / f"{revoked.id}.pdf", render_certificate(revoked, self.verify_url)
+        )
 
     def reissue(self, actor: Person | None, code: str) -> Issued:
         """A new certificate (new code, today's date, the person's current name) with the same
-        figures and expiry; the old one is revoked as replaced."""
+        figures and expiry; the old one is revoked as replaced, in the same write."""
         if actor is not None:
             require_role(actor, "trainer")
         old = self._existing(code)
@@ -255,9 +276,12 @@ class Certificates:
                 "pdf_sha256": "",
             }
         )
+        replacing = None
         if old.revoked_at is None:
-            self.revoke(actor, old.id, f"reissued as {fresh.id}")
-        return self._record(fresh, actor or operator())
+            replacing = old.model_copy(
+                update={"revoked_at": now(), "revoked_reason": f"reissued as {fresh.id}"}
+            )
+        return self._record(fresh, actor or operator(), replacing)
 
     # ------------------------------------------------------------ checking and exporting
 
@@ -312,12 +336,11 @@ class Certificates:
             raise CertificateError("nothing_of_track_to_export", track=track_id)
         return chosen
 
-    def _audit(self, actor: Person, action: str, subject: str, detail: str) -> None:
-        self.store.roster.insert(
-            AuditEvent(
-                id=new_id("audit"), actor=actor.id, action=action, subject=subject, detail=detail
-            )
-        )
+
+def _event(actor: Person, action: str, subject: str, detail: str) -> AuditEvent:
+    return AuditEvent(
+        id=new_id("audit"), actor=actor.id, action=action, subject=subject, detail=detail
+    )
 
 
 def status_of(certificate: Certificate, at: dt.datetime) -> Status:
