@@ -330,6 +330,10 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
     if arguments.command == "doctor":  # before anything opens the folder it examines
         from trainer.cli_doctor import doctor_command
 
+        if settings.database_url:
+            # PostgreSQL keeps its own consistency and backups (pg_dump): nothing to restore
+            raise CommandError(tr("cli.doctor_database"), status=2)
+
         return doctor_command(settings.data_dir, arguments.restore, arguments.yes, tr)
     if arguments.command == "db":  # before anything opens the store it sets up
         from trainer.cli_database import db_command

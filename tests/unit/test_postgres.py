@@ -110,3 +110,10 @@ def test_an_unreachable_database_is_one_sentence(
     err = capsys.readouterr().err
     assert err.startswith("Cannot reach the database trainer@127.0.0.1:1/nothing")
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_doctor_says_it_is_for_data_folders(
+    store_kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_cli("postgresql://trainer@127.0.0.1:1/nothing", tmp_path, "doctor")) == 2
+    assert "pg_dump" in capsys.readouterr().err
