@@ -45,12 +45,13 @@ if TYPE_CHECKING:
 # OWASP's current advice for scrypt is N=2^17 with r=8, p=1 (about 0.5 s and 128 MB here).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 # One-time passwords (the hire-list import) are hashed at a far lower cost: 1,000 hashes at
-# today's cost take 7 minutes on two cores, at this one 2 seconds. What protects such a
-# password is its length, not the hash's cost: 14 characters drawn at random from 32 are 70
-# bits, beyond any guessing however cheap each guess. It is good for one sign-in only (the
-# account must change it then, and the new one is hashed at full cost, as is any hash made at
-# a lower cost: `needs_rehash`).
-ONE_TIME_SCRYPT_N = 2**10
+# today's cost take 7 to 14 minutes on two cores (bench/people_import.py), at this one well
+# under a second. What protects such a password is its length, not the hash's cost: 14
+# characters drawn at random from 31 are 69 bits, beyond any guessing however cheap each
+# guess (2^68 guesses at a nanosecond each are 9,000 years). It is good for one sign-in only
+# (the account must change it then, and the new one is hashed at full cost, as is any hash
+# made at a lower cost: `needs_rehash`).
+ONE_TIME_SCRYPT_N = 2**8
 ONE_TIME_LENGTH = 14
 _ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 MAX_SCRYPT_N = 2**20  # a stored hash asking for more is refused, not computed
