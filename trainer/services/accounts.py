@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # OWASP's current advice for scrypt is N=2^17 with r=8, p=1 (about 0.5 s and 128 MB here).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 # One-time passwords (the hire-list import) are hashed at a far lower cost: 1,000 hashes at
-# today's cost take 7 to 14 minutes on two cores (bench/people_import.py), at this one well
+# today's cost took 7 to 20 minutes on two shared cores (bench/people_import.py), at this one well
 # under a second. What protects such a password is its length, not the hash's cost: 14
 # characters drawn at random from 31 are 69 bits, beyond any guessing however cheap each
 # guess (2^68 guesses at a nanosecond each are 9,000 years). It is good for one sign-in only
