@@ -305,3 +305,30 @@ async def test_the_audit_log_lists_newest_first_and_filters(context: TrainerCont
         await pilot.pause()
         assert rows() == [("陈静 (chen)", "added a person", "王芳 (wang)")]
         assert "1 event(s), newest first." in screen_text(app)
+
+
+async def test_the_people_screen_in_chinese(context: TrainerContext) -> None:
+    with_mentors(context)
+    context.accounts.deactivate(None, "wang")
+    app = make_app(context)
+    async with app.run_test(size=(140, 36)) as pilot:
+        table = await open_people(app, pilot, "li-na")
+        await pilot.press("f2")
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        headers = [str(column.label) for column in table.columns.values()]
+        assert headers[4:] == ["团队", "批次", "导师", "状态"]
+        assert row_of(table, "wang")[7] == "已停用"
+        table.move_cursor(row=table.get_row_index("li-na"))
+        await pilot.press("m")
+        await pilot.pause()
+        assert "当前导师：刘洋，自" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        table.move_cursor(row=table.get_row_index("liu"))
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "正在带教的学员失去导师：李娜。之后请为他们另行分配导师。停用 刘洋？" in screen_text(
+            app
+        )

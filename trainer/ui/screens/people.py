@@ -129,6 +129,13 @@ class PeopleScreen(TrainerScreen):
         listed = self.t("home.separator").join(names.get(m, m) for m in mentees)
         return self.t("people.mentor_warning", count=len(mentees), names=listed)
 
+    def _with_warning(self, warning: str | None, question: str) -> str:
+        return (
+            self.t("people.warning_then_question", warning=warning, question=question)
+            if warning
+            else question
+        )
+
     def _ask(self, question: str, then: Callable[[], None]) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
@@ -187,7 +194,9 @@ class PeopleScreen(TrainerScreen):
                     confirmed = True
                     dialog.save()
 
-                self._ask(warning + " " + self.t("people.confirm_mentor_role"), go_ahead)
+                self._ask(
+                    self._with_warning(warning, self.t("people.confirm_mentor_role")), go_ahead
+                )
                 return warning
             try:
                 self.context.accounts.update_person(
@@ -262,7 +271,7 @@ class PeopleScreen(TrainerScreen):
             return
         question = self.t("people.confirm_deactivate", name=person.name)
         warning = self._mentee_warning(person)
-        self._ask(f"{warning} {question}" if warning else question, deactivate)
+        self._ask(self._with_warning(warning, question), deactivate)
 
     def action_remove(self) -> None:
         person = self._selected()
@@ -280,7 +289,7 @@ class PeopleScreen(TrainerScreen):
 
         question = self.t("people.confirm_remove", name=person.name)
         warning = self._mentee_warning(person)
-        self._ask(f"{warning} {question}" if warning else question, remove)
+        self._ask(self._with_warning(warning, question), remove)
 
     def action_assign_mentor(self) -> None:
         from trainer.services.mentoring import DEFAULT_DAYS, MentoringError, days_left
