@@ -343,3 +343,25 @@ def test_the_audit_log_filters_by_person_and_action(org: TrainerContext) -> None
         "chen",
     ]
     assert [e.actor for e in accounts.audit_log(None, person="cli")] == ["cli"]
+
+
+def test_a_batch_finds_what_it_inserted_and_removed(org: TrainerContext) -> None:
+    """The batch's id index (an import inserts thousands of records in one batch) agrees
+    with the records after inserts, a removal and a put."""
+    from trainer.storage.records import new_id
+
+    with org.store.roster.batch() as roster:
+        first = AuditEvent(id=new_id("evt"), actor="cli", action="x", subject="a")
+        second = AuditEvent(id=new_id("evt"), actor="cli", action="y", subject="b")
+        roster.insert(first)
+        roster.insert(second)
+        assert roster.contains("audit", first.id)
+        roster.remove("audit", first.id)
+        assert not roster.contains("audit", first.id)
+        roster.insert(first.model_copy(update={"action": "z"}))
+        roster.put(second.model_copy(update={"action": "w"}))
+        with pytest.raises(Exception, match="already holds"):
+            roster.insert(second)
+    stored = {e.id: e.action for e in org.store.roster.all(AuditEvent)}
+    assert (stored[first.id], stored[second.id]) == ("z", "w")
+    assert len(org.store.roster.tables("audit")["audit"]) == len(stored)

@@ -378,7 +378,9 @@ class Accounts:
                 "last_sign_in": moment,
             }
             verified = person.password_hash
-            rehashed = hash_password(password) if needs_rehash(verified) else None
+            # a one-time password is about to be replaced: hashing it again would be waste
+            stale = needs_rehash(verified) and not person.must_change_password
+            rehashed = hash_password(password) if stale else None
 
             def signed_in(p: Person) -> Person:
                 # a password changed meanwhile by someone else is not overwritten
