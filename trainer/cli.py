@@ -8,7 +8,7 @@
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
     trainer stats [BANK] [--json]                                       item analysis
     trainer import FILE -o BANK.yaml, trainer export BANK -o FILE       GIFT, Aiken, xlsx, csv
-    trainer user add|edit|list|import|passwd|unlock|deactivate|remove  manage people
+    trainer user add|edit|list|import|log|passwd|deactivate|remove     manage people
     trainer demo [--data DIR]                                           build the demo
 
 Modules a command does not need (the UI, the content models) are imported inside the

@@ -65,6 +65,10 @@ def add_user_parser(commands: Any) -> None:
     deactivate.add_argument("--yes", action="store_true", help=_YES_HELP)
     reactivate = actions.add_parser("reactivate", help="let them sign in again / 重新启用")
     reactivate.add_argument("person_id")
+    log = actions.add_parser("log", help="the audit log, newest first / 审计日志")
+    log.add_argument("--person", help="events by or about this id / 按人员编号筛选")
+    log.add_argument("--action", help="person.add, person.import, mentor.assign, ... / 按操作筛选")
+    log.add_argument("--json", action="store_true")
     remove = actions.add_parser("remove", help="remove a person / 删除人员")
     remove.add_argument("person_id")
     remove.add_argument("--yes", action="store_true", help=_YES_HELP)
@@ -137,6 +141,8 @@ def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Tra
         from trainer.cli_people_import import import_people_command
 
         return import_people_command(context, arguments, tr)
+    if action == "log":
+        return _log(context, arguments.person, arguments.action, arguments.json, tr)
     if action == "passwd":
         accounts.person(arguments.person_id)
         accounts.set_password(
@@ -251,4 +257,30 @@ def _edit(context: TrainerContext, arguments: argparse.Namespace, tr: Translator
         None, person.id, arguments.name or person.name, roles, tracks, **changes
     )
     print(tr("cli.user_changed", name=printable(changed.name), id=printable(changed.id)))
+    return 0
+
+
+def _log(
+    context: TrainerContext, person: str | None, action: str | None, as_json: bool, tr: Translator
+) -> int:
+    events = context.accounts.audit_log(None, person=person, action=action)
+    if as_json:
+        rows = [
+            {
+                "at": event.at.isoformat(),
+                "actor": event.actor,
+                "action": event.action,
+                "subject": event.subject,
+                "detail": event.detail,
+            }
+            for event in events
+        ]
+        print(printable_json(json.dumps(rows, ensure_ascii=False, indent=2)))
+        return 0
+    if not events:
+        print(tr("cli.log_empty"))
+    for event in events:
+        moment = event.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        line = f"{moment}  {event.actor:<16} {event.action:<20} {event.subject:<16} {event.detail}"
+        print(printable(line.rstrip()))
     return 0

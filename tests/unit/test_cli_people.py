@@ -166,3 +166,26 @@ def test_deactivate_reactivate_and_the_question_before_taking_a_mentor(
     assert people(data_dir)["liu"].active
     monkeypatch.setattr("sys.stdin", _Lines(""))
     assert main([*base, "deactivate", "li-na"]) == 0  # no mentees: nothing to ask
+
+
+def test_the_audit_log_from_the_shell(
+    base: list[str],
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Lines("learner-password\n"))
+    assert main([*base, "add", "Li Na", "--role", "learner", "--password-stdin"]) == 0
+    assert main([*base, "deactivate", "li-na"]) == 0
+    capsys.readouterr()
+    assert main([*base, "log", "--person", "li-na", "--json"]) == 0
+    events = json.loads(capsys.readouterr().out)
+    assert [(e["actor"], e["action"], e["subject"]) for e in events] == [
+        ("cli", "person.deactivate", "li-na"),
+        ("cli", "person.add", "li-na"),
+    ]
+    assert main([*base, "log", "--action", "person.deactivate"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.split()[2:] == ["cli", "person.deactivate", "li-na"]
+    assert main([*base, "log", "--action", "certificate_revoked"]) == 0
+    assert capsys.readouterr().out == "No event matches.\n"
