@@ -1,6 +1,6 @@
-"""`trainer user`: people from the shell (add, edit, list, import a hire list, passwords,
-unlock, deactivate and reactivate, remove). The shell is the operator's and acts with a
-trainer's rights; the audit log names it `cli`.
+"""`trainer user`: people from the shell (add, edit, list, import a hire list, the audit log,
+passwords, unlock, deactivate and reactivate, remove). The shell is the operator's and acts
+with a trainer's rights; the audit log names it `cli`.
 
 Removing, deactivating, or taking the mentor role from someone who mentors people now asks
 first (`--yes` answers for a script); without a terminal to ask, it is refused.
