@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from trainer.i18n import translate
 from trainer.services import accounts as accounts_module
 from trainer.services.accounts import AccountError, verify_password
 from trainer.services.context import TrainerContext
@@ -192,6 +193,13 @@ def test_a_file_that_cannot_be_a_hire_list_is_one_sentence(tmp_path: Path) -> No
     with pytest.raises(PeopleImportError) as not_xlsx:
         read_people_file(tmp_path / "d.xlsx")
     assert not_xlsx.value.key == "not_xlsx"
+    (tmp_path / "e.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(PeopleImportError) as old_excel:
+        read_people_file(tmp_path / "e.xls")
+    assert old_excel.value.key == "not_supported"
+    assert "save it as .xlsx or CSV" in translate(
+        "en", old_excel.value.catalog_key, **old_excel.value.values
+    )
 
 
 def test_an_xlsx_hire_list_with_dates_and_a_gap_keeps_the_sheet_row_numbers(

@@ -138,7 +138,10 @@ def read_people_file(path: Path) -> list[Row]:
         data = path.read_bytes()
     except OSError as error:
         raise PeopleImportError("unreadable", path=path, detail=error.strerror or error) from None
-    if path.suffix.lower() == ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv", ".txt"):  # an old .xls, a .numbers, an .ods...
+        raise PeopleImportError("not_supported", path=path)
+    if suffix == ".xlsx":
         header, rows = _xlsx_rows(path, data)
     else:
         header, rows = _csv_rows(path, decode_csv(data))
