@@ -71,10 +71,10 @@ async def test_the_people_screen_shows_team_cohort_and_current_mentor(
         table = await open_people(app, pilot, "li-na")
         headers = [str(column.label) for column in table.columns.values()]
         assert headers == [
-            "Id", "Name", "Roles", "Tracks", "Team", "Cohort", "Mentor", "State",
+            "Id", "Name", "Roles", "Tracks", "Team", "Cohort", "Hire date", "Mentor", "State",
         ]  # fmt: skip
-        assert row_of(table, "li-na")[4:] == ["一组", "2026-03", "刘洋", "active"]
-        assert row_of(table, "wang")[4:] == ["-", "-", "-", "active"]
+        assert row_of(table, "li-na")[4:] == ["一组", "2026-03", "-", "刘洋", "active"]
+        assert row_of(table, "wang")[4:] == ["-", "-", "-", "-", "active"]
         # the assign dialog says who mentors her now, and offers no deactivated mentor
         context.accounts.deactivate(None, "wang")
         await pilot.press("m")
@@ -89,7 +89,7 @@ async def test_the_people_screen_shows_team_cohort_and_current_mentor(
         context.accounts.reactivate(None, "wang")
         context.mentoring.assign(context.accounts.person("chen"), "wang", "li-na")
         app.screen.fill()  # type: ignore[attr-defined]
-        assert row_of(table, "li-na")[6] == "王芳"
+        assert row_of(table, "li-na")[7] == "王芳"
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, MentorHistoryDialog)
@@ -121,7 +121,7 @@ async def test_the_person_dialog_edits_team_cohort_and_hire_date(context: Traine
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PeopleScreen)
-        assert row_of(table, "wang")[4:6] == ["二组", "2026-04"]
+        assert row_of(table, "wang")[4:7] == ["二组", "2026-04", "2026-04-01"]
     wang = context.accounts.person("wang")
     assert (wang.team, wang.cohort, wang.hire_date) == ("二组", "2026-04", dt.date(2026, 4, 1))
 
@@ -170,7 +170,7 @@ async def test_deactivation_asks_greys_the_row_and_the_sign_in_screen_says_so(
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, PeopleScreen)
-        assert row_of(table, "liu")[7] == "deactivated"
+        assert row_of(table, "liu")[8] == "deactivated"
         assert table.get_row("liu")[1].style == "dim"
         assert not context.accounts.person("liu").active
         # signing out: the sign-in screen no longer offers them, and says why
@@ -317,8 +317,8 @@ async def test_the_people_screen_in_chinese(context: TrainerContext) -> None:
         await pilot.pause()
         table = app.screen.query_one("#people-table", DataTable)
         headers = [str(column.label) for column in table.columns.values()]
-        assert headers[4:] == ["团队", "批次", "导师", "状态"]
-        assert row_of(table, "wang")[7] == "已停用"
+        assert headers[4:] == ["团队", "批次", "入职日期", "导师", "状态"]
+        assert row_of(table, "wang")[8] == "已停用"
         table.move_cursor(row=table.get_row_index("li-na"))
         await pilot.press("m")
         await pilot.pause()

@@ -63,6 +63,7 @@ class PeopleScreen(TrainerScreen):
             self.t("people.tracks"),
             self.t("people.team"),
             self.t("people.cohort"),
+            self.t("people.hire_date"),
             self.t("people.mentor"),
             self.t("people.state"),
         )
@@ -86,6 +87,7 @@ class PeopleScreen(TrainerScreen):
                 ", ".join(person.tracks) or "-",
                 person.team or "-",
                 person.cohort or "-",
+                person.hire_date.isoformat() if person.hire_date else "-",
                 mentor,
                 state,
             ]
