@@ -332,3 +332,27 @@ async def test_the_people_screen_in_chinese(context: TrainerContext) -> None:
         assert "正在带教的学员失去导师：李娜。之后请为他们另行分配导师。停用 刘洋？" in screen_text(
             app
         )
+
+
+async def test_removing_a_mentor_names_their_mentees_and_asks(context: TrainerContext) -> None:
+    with_mentors(context)
+    app = make_app(context)
+    async with app.run_test(size=(140, 36)) as pilot:
+        table = await open_people(app, pilot, "liu")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert "mentor now: 李娜" in text and "Remove 刘洋 from the roster?" in text
+        await pilot.press("n")
+        await pilot.pause()
+        assert "liu" in [p.id for p in context.accounts.people()]
+        table.move_cursor(row=table.get_row_index("wang"))
+        await pilot.press("delete")
+        await pilot.pause()
+        assert "mentor now" not in screen_text(app)  # no mentees: the plain question
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen)
+        assert "wang" not in [str(key.value) for key in table.rows]
+    assert "wang" not in [p.id for p in context.accounts.people()]
