@@ -277,7 +277,7 @@ class Accounts:
                 if roster.rows(Person.table):
                     raise AccountError("already_set_up")
                 roster.put(Organisation(name=organisation))
-            taken = self.taken_ids(roster)
+            taken = self._taken_ids(roster)
             if person_id is None:
                 person_id = free_id(name, taken)
             elif person_id in taken:
@@ -294,19 +294,19 @@ class Accounts:
             roster.insert(_event(actor, "person.add", person_id, ",".join(person.roles)))
         return person
 
-    def known_ids(self) -> tuple[set[str], set[str]]:
-        """The ids that are taken (as `taken_ids`) and, among them, the removed people's."""
-        tables = self.store.roster.tables(Person.table, RETIRED_TABLE)
-        removed = {str(row.get("id")) for row in tables[RETIRED_TABLE]}
-        present = {str(row.get("id")) for row in tables[Person.table]}
-        files = {path.stem for path in self.store.people_dir.glob("*.json")}
-        return present | removed | files | RESERVED_IDS, removed
-
-    def taken_ids(self, roster: Batch) -> set[str]:
+    def _taken_ids(self, roster: Batch) -> set[str]:
         """Everyone's id, present or removed, every id with a record file, and the reserved."""
         rows = roster.rows(Person.table) + roster.rows(RETIRED_TABLE)
         files = {path.stem for path in self.store.people_dir.glob("*.json")}
         return {str(row.get("id")) for row in rows} | files | RESERVED_IDS
+
+    def known_ids(self) -> tuple[set[str], set[str]]:
+        """The ids that are taken (as `_taken_ids`) and, among them, the removed people's."""
+        tables = self.store.roster.tables(Person.table, RETIRED_TABLE)
+        removed = {str(row.get("id")) for row in tables[RETIRED_TABLE]}
+        present = {str(row.get("id")) for row in tables[Person.table]}
+        files = self.store.person_ids_with_records()
+        return present | removed | files | RESERVED_IDS, removed
 
     def import_people(
         self,
@@ -335,7 +335,7 @@ class Accounts:
         digests = [hash_password(password, ONE_TIME_SCRYPT_N) for password in passwords]
         added: list[tuple[Person, str]] = []
         with self.store.roster.batch() as roster:
-            taken = self.taken_ids(roster)
+            taken = self._taken_ids(roster)
             for planned, password, digest in zip(plan.people, passwords, digests, strict=True):
                 if planned.person_id in taken:
                     raise AccountError("import_id_taken", person=planned.person_id, row=planned.row)

@@ -324,6 +324,10 @@ class DataStore:
             raise ValueError(f"not a person id: {person_id!r}")
         return RecordFile(self.people_dir / f"{person_id}.json")
 
+    def person_ids_with_records(self) -> set[str]:
+        """Every id with a record file (ids that must never be handed out again)."""
+        return {path.stem for path in self.people_dir.glob("*.json")}
+
     # The roster, by name, for the services' convenience.
 
     def organisation(self) -> Organisation | None:
