@@ -8,7 +8,7 @@
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
     trainer stats [BANK] [--json]                                       item analysis
     trainer import FILE -o BANK.yaml, trainer export BANK -o FILE       GIFT, Aiken, xlsx, csv
-    trainer user add|list|passwd|unlock|remove                          manage people
+    trainer user add|edit|list|import|log|passwd|deactivate|remove     manage people
     trainer demo [--data DIR]                                           build the demo
     trainer db upgrade, trainer db copy --from-folder DIR               PostgreSQL
 
@@ -22,7 +22,6 @@ person can cause end with one sentence and exit status 1 or 2, never a traceback
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import shlex
@@ -38,8 +37,7 @@ from trainer import __version__, locations
 from trainer.errors import TrainerError
 from trainer.i18n import Translator
 from trainer.numbers import figure
-from trainer.roles import ROLES
-from trainer.services.context import TrainerContext, open_context
+from trainer.services.context import open_context
 from trainer.settings import ENV_PREFIX, Settings, SettingsError, load_settings, settings_file
 
 if TYPE_CHECKING:
@@ -218,24 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the demo organisation / 创建演示机构")
     demo.add_argument("--data", dest="demo_data", type=Path, help="demo data folder")
 
-    user = commands.add_parser("user", help="manage people / 管理人员")
-    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = user_commands.add_parser("add", help="add a person / 添加人员")
-    add.add_argument("name")
-    add.add_argument("--role", dest="roles", action="append", choices=ROLES, required=True)
-    add.add_argument("--track", dest="tracks", action="append", default=[])
-    add.add_argument("--id", dest="person_id")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    add.add_argument("--organisation", help="name the organisation (first person only) / 机构名称")
-    listing = user_commands.add_parser("list", help="list people / 列出人员")
-    listing.add_argument("--json", action="store_true")
-    passwd = user_commands.add_parser("passwd", help="set a password / 设置密码")
-    passwd.add_argument("person_id")
-    passwd.add_argument("--password-stdin", action="store_true")
-    unlock = user_commands.add_parser("unlock", help="lift a sign-in lock / 解除锁定")
-    unlock.add_argument("person_id")
-    remove = user_commands.add_parser("remove", help="remove a person / 删除人员")
-    remove.add_argument("person_id")
+    from trainer.cli_people import add_user_parser
+
+    add_user_parser(commands)
     return parser
 
 
@@ -417,6 +400,8 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
 
         return serve_command(settings, arguments.host, arguments.port, tr)
     if arguments.command == "user":
+        from trainer.cli_people import user_command
+
         return user_command(open_context(settings), arguments, tr)
     return run_app(settings, demo=arguments.demo, served=arguments.served, tr=tr)
 
@@ -712,83 +697,18 @@ def _pad(text: str, width: int) -> str:
 
 
 def _person_row(person: Person, tr: Translator) -> str:
-    """One line of a people listing: id, name, roles, tracks, in aligned columns."""
+    """One line of a people listing: id, name, roles, tracks, team and cohort in aligned
+    columns, and whether they are deactivated."""
     roles = tr("home.separator").join(tr(f"role.{role}") for role in person.roles)
     tracks = ", ".join(person.tracks) or "-"
     name, tracks = printable(person.name), printable(tracks)
-    return f"{printable(person.id):<16} {_pad(name, 16)} {_pad(roles, 26)} {tracks}"
+    row = f"{printable(person.id):<16} {_pad(name, 16)} {_pad(roles, 26)} {_pad(tracks, 20)}"
+    place = " / ".join(printable(part) for part in (person.team, person.cohort) if part)
+    if place:
+        row += f" {place}"
+    if not person.active:
+        row += f" ({tr('people.deactivated')})"
+    return row.rstrip()
 
 
 # ---------------------------------------------------------------- users
-
-
-def _read_password(from_stdin: bool, tr: Translator) -> str:
-    if from_stdin:
-        # a line piped from Windows ends in \r\n (an old Mac's in \r): neither is the password's
-        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-    try:
-        first = getpass.getpass(tr("cli.password_prompt"))
-        again = getpass.getpass(tr("cli.password_again"))
-    except EOFError:  # no terminal and stdin at its end (a script, `< /dev/null`)
-        raise CommandError(tr("cli.password_none")) from None
-    if again != first:
-        raise CommandError(tr("cli.password_mismatch"))
-    return first
-
-
-def user_command(context: TrainerContext, arguments: argparse.Namespace, tr: Translator) -> int:
-    accounts = context.accounts
-    action = arguments.user_command
-    if action == "list":
-        people = accounts.people()
-        if arguments.json:
-            rows = [
-                {"id": p.id, "name": p.name, "roles": p.roles, "tracks": p.tracks} for p in people
-            ]
-            # JSON escapes C0 controls itself, not DEL or the C1 ones (\x9b starts a CSI too)
-            print(printable_json(json.dumps(rows, ensure_ascii=False, indent=2)))
-        elif not people:
-            print(tr("cli.no_people"))
-        else:
-            for person in people:
-                print(_person_row(person, tr))
-        return 0
-    if action == "add":
-        unknown = [track for track in arguments.tracks if context.library.track(track) is None]
-        if unknown:
-            raise CommandError(tr("cli.unknown_tracks", tracks=printable(", ".join(unknown))))
-        first = context.store.organisation() is None
-        if first and not arguments.organisation:
-            raise CommandError(tr("cli.needs_setup"))
-        if first and "trainer" not in arguments.roles:
-            raise CommandError(tr("cli.first_is_trainer"))
-        password = _read_password(arguments.password_stdin, tr)
-        if first:
-            person = accounts.set_up(
-                arguments.organisation, arguments.name, password, arguments.person_id
-            )
-        else:
-            person = accounts.add_person(
-                None,
-                arguments.name,
-                arguments.roles,
-                password,
-                arguments.tracks,
-                arguments.person_id,
-            )
-        print(tr("cli.user_added", name=printable(person.name), id=printable(person.id)))
-        return 0
-    if action == "passwd":
-        accounts.person(arguments.person_id)
-        accounts.set_password(
-            None, arguments.person_id, _read_password(arguments.password_stdin, tr)
-        )
-        print(tr("cli.password_set", id=printable(arguments.person_id)))
-        return 0
-    if action == "unlock":
-        accounts.unlock(None, arguments.person_id)
-        print(tr("cli.unlocked", id=printable(arguments.person_id)))
-        return 0
-    accounts.remove_person(None, arguments.person_id)
-    print(tr("cli.user_removed", id=printable(arguments.person_id)))
-    return 0

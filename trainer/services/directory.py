@@ -25,6 +25,8 @@ class Listed:
 
     id: str
     name: str
+    active: bool = True
+    """False for someone deactivated: the sign-in screen does not offer them."""
 
 
 @dataclass
@@ -55,4 +57,4 @@ class Directory:
             raise InvalidRecordError(
                 self.store.roster.path, PEOPLE_TABLE, person_id, "name: missing"
             )
-        return Listed(person_id, name)
+        return Listed(person_id, name, not row.get("deactivated_at"))

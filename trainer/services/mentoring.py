@@ -205,6 +205,8 @@ class Mentoring:
         mentor, mentee = self.store.person(mentor_id), self.store.person(mentee_id)
         if mentor is None or not mentor.has_role("mentor"):
             raise MentoringError("not_a_mentor", person=mentor_id)
+        if not mentor.active:
+            raise MentoringError("mentor_deactivated", person=mentor_id)
         if mentee is None:
             raise MentoringError("unknown_mentee", person=mentee_id)
         if mentor_id == mentee_id:
@@ -224,8 +226,35 @@ class Mentoring:
             days=days,
             assigned_by=actor.id,
         )
-        self.store.roster.insert(mentorship)
+        from trainer.services.accounts import event
+
+        with self.store.roster.batch() as roster:
+            roster.insert(mentorship)
+            detail = f"{mentorship.start.date().isoformat()}+{days}"
+            roster.insert(event(actor.id, "mentor.assign", mentee_id, f"{mentor_id} {detail}"))
         return mentorship
+
+    def current_mentors(self, at: dt.datetime | None = None) -> dict[str, Mentorship]:
+        """Each mentee's current assignment, from one reading of the roster: the latest one
+        that has started and not ended (a change of mentor is a newer assignment)."""
+        moment = at or now()
+        current: dict[str, Mentorship] = {}
+        for mentorship in self.store.roster.all(Mentorship):
+            if mentorship.start > moment or mentorship_end(mentorship) <= moment:
+                continue
+            held = current.get(mentorship.mentee)
+            if held is None or mentorship.start >= held.start:
+                current[mentorship.mentee] = mentorship
+        return current
+
+    def current_mentor(self, mentee_id: str, at: dt.datetime | None = None) -> Mentorship | None:
+        return self.current_mentors(at).get(mentee_id)
+
+    def active_mentees(self, mentor_id: str, at: dt.datetime | None = None) -> list[str]:
+        """Whom `mentor_id` mentors now (their current assignment is with them)."""
+        return sorted(
+            mentee for mentee, m in self.current_mentors(at).items() if m.mentor == mentor_id
+        )
 
     def mentorships(self, mentee_id: str) -> list[Mentorship]:
         found = [m for m in self.store.roster.all(Mentorship) if m.mentee == mentee_id]

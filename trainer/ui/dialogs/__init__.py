@@ -3,6 +3,8 @@
 from trainer.ui.dialogs.assign_mentor import AssignMentorDialog
 from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
+from trainer.ui.dialogs.import_report import ImportReportDialog
+from trainer.ui.dialogs.mentor_history import HistoryRow, MentorHistoryDialog
 from trainer.ui.dialogs.password import PasswordDialog
 from trainer.ui.dialogs.person import PersonDialog, PersonForm
 from trainer.ui.dialogs.question_list import QuestionListDialog
@@ -13,6 +15,9 @@ __all__ = [
     "AssignMentorDialog",
     "ConfirmDialog",
     "HelpDialog",
+    "HistoryRow",
+    "ImportReportDialog",
+    "MentorHistoryDialog",
     "PasswordDialog",
     "PersonDialog",
     "PersonForm",

@@ -1,4 +1,5 @@
-"""Assign a mentor to someone: which mentor, and how many days the mentorship lasts."""
+"""Assign a mentor to someone: which mentor, and how many days the mentorship lasts; the
+mentor they have now is shown above the choice."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class AssignMentorDialog(ModalScreen[bool]):
         border: round $primary; background: $surface; padding: 1 2;
     }
     AssignMentorDialog #assign-error { color: $error; height: auto; }
+    AssignMentorDialog #current-mentor { height: auto; margin-bottom: 1; }
     AssignMentorDialog Horizontal { height: auto; }
     AssignMentorDialog Button { margin-right: 2; }
     """
@@ -36,6 +38,7 @@ class AssignMentorDialog(ModalScreen[bool]):
         mentors: list[tuple[str, str]],
         days: int,
         submit: Callable[[str | None, str], str | None],
+        current: str = "",
     ) -> None:
         super().__init__()
         self.tr = tr
@@ -43,12 +46,16 @@ class AssignMentorDialog(ModalScreen[bool]):
         self.mentors = mentors
         self.days = days
         self.submit = submit
+        self.current = current
+        """A sentence on the mentor the mentee has now (or that they have none)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
                 self.tr("mentor.assign_title", name=self.mentee_name), classes="card-title"
             )
+            if self.current:
+                yield Static(self.current, id="current-mentor", markup=False)
             yield Label(self.tr("mentor.assign_mentor"))
             yield Select(
                 [(name, person_id) for person_id, name in self.mentors],

@@ -1,4 +1,5 @@
-"""Set a new password for someone (a trainer resetting a forgotten one)."""
+"""Set a new password for someone (a trainer resetting a forgotten one), or one's own at the
+first sign-in with a one-time password (`title` and `note` say so)."""
 
 from __future__ import annotations
 
@@ -24,22 +25,32 @@ class PasswordDialog(ModalScreen[bool]):
         border: round $primary; background: $surface; padding: 1 2;
     }
     PasswordDialog #password-error { color: $error; height: auto; }
+    PasswordDialog #password-note { height: auto; margin-bottom: 1; }
     PasswordDialog Horizontal { height: auto; }
     PasswordDialog Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "keys.cancel")]
 
-    def __init__(self, tr: Translator, name: str, submit: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        name: str,
+        submit: Callable[[str], str | None],
+        title: str = "",
+        note: str = "",
+    ) -> None:
         super().__init__()
         self.tr = tr
         self.person_name = name
         self.submit = submit
+        self.title_text = title or tr("people.password_title", name=name)
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(
-                self.tr("people.password_title", name=self.person_name), classes="card-title"
-            )
+            yield Static(self.title_text, classes="card-title", markup=False)
+            if self.note:
+                yield Static(self.note, id="password-note")
             yield Label(self.tr("people.password"))
             yield Input(id="new-password", password=True)
             yield Static("", id="password-error")

@@ -1,4 +1,5 @@
-"""Add or edit a person: name, id and password (when adding), roles, assigned tracks."""
+"""Add or edit a person: name, id and password (when adding), roles, assigned tracks, and
+where they sit in the organisation (team, cohort, hire date)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
@@ -28,6 +29,10 @@ class PersonForm:
     password: str
     roles: list[Role]
     tracks: list[str]
+    team: str = ""
+    cohort: str = ""
+    hire_date: str = ""
+    """As typed: the caller reads it as YYYY-MM-DD, empty for none."""
 
 
 class PersonDialog(ModalScreen[bool]):
@@ -42,6 +47,8 @@ class PersonDialog(ModalScreen[bool]):
     PersonDialog SelectionList { height: auto; max-height: 8; margin-bottom: 1; }
     PersonDialog #person-error { color: $error; height: auto; }
     PersonDialog Horizontal { height: auto; }
+    PersonDialog #person-place { height: auto; }
+    PersonDialog #person-place > Vertical { height: auto; width: 1fr; margin-right: 1; }
     PersonDialog Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "keys.cancel")]
@@ -88,6 +95,22 @@ class PersonDialog(ModalScreen[bool]):
                 ),
                 id="person-tracks",
             )
+            with Horizontal(id="person-place"):
+                for field, value in (
+                    ("team", person.team if person else None),
+                    ("cohort", person.cohort if person else None),
+                    (
+                        "hire_date",
+                        person.hire_date.isoformat() if person and person.hire_date else None,
+                    ),
+                ):
+                    with Vertical():
+                        yield Label(tr(f"people.{field}"))
+                        yield Input(
+                            value or "",
+                            id=f"person-{field.replace('_', '-')}",
+                            placeholder=tr(f"people.{field}_hint"),
+                        )
             yield Static("", id="person-error")
             with Horizontal():
                 yield Button(tr("dialog.save"), id="save", variant="primary")
@@ -108,6 +131,9 @@ class PersonDialog(ModalScreen[bool]):
                 if role in self.query_one("#person-roles", SelectionList).selected
             ],
             tracks=list(self.query_one("#person-tracks", SelectionList).selected),
+            team=self._value("#person-team"),
+            cohort=self._value("#person-cohort"),
+            hire_date=self._value("#person-hire-date"),
         )
 
     def has_unsaved_work(self) -> bool:
@@ -115,9 +141,25 @@ class PersonDialog(ModalScreen[bool]):
         with."""
         person, form = self.person, self._form()
         opened = (
-            (person.name, set(person.roles), set(person.tracks)) if person else ("", set(), set())
+            (
+                person.name,
+                set(person.roles),
+                set(person.tracks),
+                person.team or "",
+                person.cohort or "",
+                person.hire_date.isoformat() if person.hire_date else "",
+            )
+            if person
+            else ("", set(), set(), "", "", "")
         )
-        now = (form.name, set(form.roles), set(form.tracks))
+        now = (
+            form.name,
+            set(form.roles),
+            set(form.tracks),
+            form.team,
+            form.cohort,
+            form.hire_date,
+        )
         return now != opened or bool(form.person_id or form.password)
 
     def _value(self, selector: str) -> str:

@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "AuditLogScreen": "audit_log",
     "BankEditorScreen": "bank_editor",
     "StatsScreen": "stats",
     "MenteeScreen": "mentee",
@@ -35,6 +36,7 @@ _MODULES = {
 
 __all__ = [
     "AssessmentScreen",
+    "AuditLogScreen",
     "BankEditorScreen",
     "CertificatesScreen",
     "ExamIntroScreen",
@@ -59,6 +61,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from trainer.ui.screens.assessment import AssessmentScreen
+    from trainer.ui.screens.audit_log import AuditLogScreen
     from trainer.ui.screens.bank_editor import BankEditorScreen
     from trainer.ui.screens.certificates import CertificatesScreen
     from trainer.ui.screens.exam import ExamScreen

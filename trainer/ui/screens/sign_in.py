@@ -1,8 +1,12 @@
-"""Sign-in: find yourself by typing part of your name, then give your password."""
+"""Sign-in: find yourself by typing part of your name, then give your password.
+
+Deactivated people are not listed; a search that finds only deactivated people says so in
+one sentence (a trainer can reactivate them). Someone given a one-time password (the
+hire-list import) chooses their own before their home opens."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -13,6 +17,9 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, St
 from textual.widgets.option_list import Option
 
 from trainer.services.directory import Listed
+
+if TYPE_CHECKING:
+    from trainer.storage.records import Person
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -25,6 +32,8 @@ class SignInScreen(TrainerScreen):
         super().__init__()
         self.everyone: list[Listed] = []
         """Who can sign in, as last read from the roster."""
+        self.telling_deactivated = False
+        """Whether the error line says that the people searched for are deactivated."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,11 +65,20 @@ class SignInScreen(TrainerScreen):
     def show_people(self, text: str) -> None:
         """List the people whose name or id contains `text` (case-insensitive)."""
         needle = text.strip().lower()
-        people = [
+        found = [
             person
             for person in self.everyone
             if needle in person.name.lower() or needle in person.id
         ]
+        people = [person for person in found if person.active]
+        deactivated = [person for person in found if not person.active]
+        error = self.query_one("#error", Static)
+        if needle and deactivated and not people:
+            error.update(self.t("accounts.deactivated", name=deactivated[0].name))
+            self.telling_deactivated = True
+        elif self.telling_deactivated:  # any other sentence there stays
+            error.update("")
+            self.telling_deactivated = False
         listing = self.query_one("#people", OptionList)
         listing.clear_options()
         listing.add_options(
@@ -103,8 +121,42 @@ class SignInScreen(TrainerScreen):
             password.value = ""
             error.update(self.t(problem.catalog_key, **problem.values))
             return
+        if person.must_change_password:
+            self._choose_password(person)
+            return
         self.reset()  # this screen stays beneath the session: keep no password in it
         self.trainer_app.signed_in(person)
+
+    def _choose_password(self, person: Person) -> None:
+        """First sign-in with a one-time password: the person's own password first, or no
+        session at all."""
+        from trainer.services.accounts import AccountError
+        from trainer.ui.dialogs import PasswordDialog
+
+        accounts = self.context.accounts
+
+        def submit(password: str) -> str | None:
+            try:
+                accounts.set_password(person, person.id, password)
+            except AccountError as error:
+                return self.t(error.catalog_key, **error.values)
+            return None
+
+        def chosen(saved: bool | None) -> None:
+            self.reset()
+            if saved:
+                self.trainer_app.signed_in(accounts.person(person.id))
+            else:
+                self.query_one("#error", Static).update(self.t("signin.password_needed"))
+
+        dialog = PasswordDialog(
+            self.trainer_app.tr,
+            person.name,
+            submit,
+            title=self.t("signin.choose_password_title", name=person.name),
+            note=self.t("signin.choose_password_note"),
+        )
+        self.app.push_screen(dialog, chosen)
 
     def reset(self) -> None:
         """Ready for the next person, as after signing out: everything typed is cleared and
