@@ -10,6 +10,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _MODULES = {
+    "CallLibraryScreen": "call_library",
+    "CallReviewScreen": "call_review",
+    "CallReviewResultScreen": "call_review_result",
+    "CallSpotScreen": "call_spot",
     "BankEditorScreen": "bank_editor",
     "StatsScreen": "stats",
     "MenteeScreen": "mentee",
@@ -36,6 +40,10 @@ _MODULES = {
 __all__ = [
     "AssessmentScreen",
     "BankEditorScreen",
+    "CallLibraryScreen",
+    "CallReviewResultScreen",
+    "CallReviewScreen",
+    "CallSpotScreen",
     "CertificatesScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
@@ -60,6 +68,10 @@ __all__ = [
 if TYPE_CHECKING:
     from trainer.ui.screens.assessment import AssessmentScreen
     from trainer.ui.screens.bank_editor import BankEditorScreen
+    from trainer.ui.screens.call_library import CallLibraryScreen
+    from trainer.ui.screens.call_review import CallReviewScreen
+    from trainer.ui.screens.call_review_result import CallReviewResultScreen
+    from trainer.ui.screens.call_spot import CallSpotScreen
     from trainer.ui.screens.certificates import CertificatesScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen
