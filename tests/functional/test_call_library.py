@@ -11,6 +11,7 @@ from trainer.services.context import TrainerContext
 from trainer.storage.records import CalibrationReview, RolePlayRun, now
 from trainer.ui.app import make_app
 from trainer.ui.screens import (
+    AssessmentScreen,
     CallLibraryScreen,
     CallReviewResultScreen,
     CallReviewScreen,
@@ -112,6 +113,14 @@ async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerCont
         await pilot.press("f2")
         await pilot.pause()
         assert "✓ 在容差内（总分 ±5 分，每项 ±1 档）。" in screen_text(app)
+
+        await pilot.press("escape", "escape", "a")  # back to the track, then its assessment
+        await pilot.pause()
+        assert isinstance(app.screen, AssessmentScreen)
+        text = screen_text(app)
+        assert "实操（各计分项的平均）：85   权重 60%" in text
+        assert "  · 通话评分《包裹寄到旧地址——读出了客户地址》：95" in text
+        assert "  · 情景演练《主管接手升级的重大投诉》：80" in text
 
     [record] = context.store.person_file("zhou").all(CalibrationReview)[1:]
     assert (record.call, record.points["listen"], record.agreement) == (BREACH, 15, 95)
