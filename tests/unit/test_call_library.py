@@ -320,3 +320,69 @@ def test_the_reference_example_call_and_review_file_load(
     assert main([*args, "review", "score", "late_refund_example", str(path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["reference_total"], result["total"], result["deviation"]) == (25, 30, 5)
+
+
+# ---------------------------------------------------------------- the role-play scorer as a check
+
+
+def _scorer_total(call: Call, lang: str) -> tuple[float, bool]:
+    """The role-play scorer's total and fatal verdict for a library call: the call's agent
+    turns played, in order, through its scenario's facts, secrets and rules as a chain of
+    free-text nodes (each with the customer line before it), by a customer who never hangs
+    up. The scorer weighs the four steps only, so its totals run on another scale."""
+    from trainer.content.models import Scenario
+    from trainer.services.roleplay.engine import Context, RolePlay
+
+    base = LIBRARY.scenario(call.scenario or "")
+    assert base is not None
+    said, customer = [], None
+    for turn in call.turns:
+        if turn.speaker == "customer":
+            customer = turn.text
+        else:
+            said.append((customer, turn.text))
+            customer = None
+    nodes = [
+        {
+            "id": f"n{index}",
+            "customer": before.model_dump() if before is not None else None,
+            "input": "free_text",
+            "next": [{"goto": f"n{index + 1}" if index + 1 < len(said) else "end"}],
+        }
+        for index, (before, _) in enumerate(said)
+    ]
+    data = base.model_dump(mode="python", by_alias=True, exclude={"start", "tests"})
+    data.update(nodes=nodes, endings=[{"id": "end", "text": "end"}])
+    run = RolePlay(
+        Scenario.model_validate(data),
+        lang,
+        Context(LIBRARY.lexicon, LIBRARY.standard, "星河电商"),
+        patient=True,
+    )
+    for _, words in said:
+        run.say(words.get(lang))
+    card = run.scorecard()
+    return card.total, card.fatal
+
+
+def test_the_role_play_scorer_ranks_the_calls_as_the_reference_does() -> None:
+    """A consistency check, not a target: the references were written as a QA expert would
+    and are never changed to fit the scorer. Measured when written: r = 0.93 over the 34
+    call-language pairs; the scorer runs about 15 points lower (it weighs only the four
+    steps). Every red line the reference finds is fatal for the scorer, except the English
+    request for a verification code ("please read it out to me"), which it does not hear:
+    a gap in the scorer's phrase lists, left for its owners."""
+    import statistics
+
+    assert FORM is not None
+    references, scores, unheard = [], [], set()
+    for call in CALLS:
+        vetoed = call_total(FORM, call.reference_points()) == 0
+        for lang in ("zh", "en"):
+            total, fatal = _scorer_total(call, lang)
+            references.append(call_total(FORM, call.reference_points()))
+            scores.append(total)
+            if vetoed and not fatal:
+                unheard.add((call.id, lang))
+    assert statistics.correlation(references, scores) >= 0.85
+    assert unheard <= {("privacy_request_code", "en")}
