@@ -671,6 +671,8 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
         )
     )
     print(tr("cli.summary_scenarios", scenarios=summary["scenarios"], lexicon=summary["lexicon"]))
+    if summary["calls"]:
+        print(tr("cli.summary_calls", calls=summary["calls"]))
 
 
 # ---------------------------------------------------------------- demo
