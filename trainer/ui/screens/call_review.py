@@ -18,13 +18,15 @@ from trainer.services.call_review import call_total
 from trainer.ui.screens.base import TrainerScreen
 
 
-def transcript_lines(call: Call, lang: str, agent: str, customer: str) -> list[str]:
-    """Each turn as `n  speaker: words`, numbered from 1 as the marked moments count them."""
-    return [
-        f"[dim]{number:>2}[/dim] [b]{agent if turn.speaker == 'agent' else customer}[/b]  "
-        f"{escape(turn.text.get(lang))}"
-        for number, turn in enumerate(call.turns, start=1)
-    ]
+def transcript_widgets(call: Call, lang: str, agent: str, customer: str) -> list[Static]:
+    """Each turn as its number and speaker, then the words indented below, numbered from 1
+    as the marked moments count them; the agent's turns stand out from the customer's."""
+    widgets = []
+    for number, turn in enumerate(call.turns, start=1):
+        speaker = f"[b $accent]{agent}[/]" if turn.speaker == "agent" else f"[b]{customer}[/b]"
+        widgets.append(Static(f"[dim]{number:>2}[/dim] {speaker}"))
+        widgets.append(Static(escape(turn.text.get(lang)), classes="turn-text"))
+    return widgets
 
 
 class CallReviewScreen(TrainerScreen):
@@ -60,10 +62,9 @@ class CallReviewScreen(TrainerScreen):
             with VerticalScroll(id="transcript") as transcript:
                 transcript.border_title = self.t("review.transcript_title")
                 yield Static(escape(call.situation.get(lang)), classes="muted")
-                lines = transcript_lines(
+                yield from transcript_widgets(
                     call, lang, self.t("review.turn_agent"), self.t("review.turn_customer")
                 )
-                yield Static("\n".join(lines), id="transcript-text")
             with VerticalScroll(id="review-form") as panel:
                 panel.border_title = self.t("review.form_title")
                 for item in form.items:
