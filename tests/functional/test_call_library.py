@@ -57,6 +57,7 @@ async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerCont
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "zhou", PASSWORD)
+        assert "practical: 3 of 4 items done" in screen_text(app)  # the home screen
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TrackScreen)

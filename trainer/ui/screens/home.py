@@ -180,7 +180,10 @@ class HomeScreen(TrainerScreen):
             return self.t("home.practical", score=f"{practical:g}")
         items = assessments.practical_items(person, person.id, track)
         done = sum(item.score is not None for item in items)
-        return self.t("home.practical_progress", done=done, total=len(items))
+        # a practical of role-plays only keeps saying so; with calls to review too, "items"
+        only_roleplays = all(item.kind == "scenario" for item in items)
+        key = "practical_progress" if only_roleplays else "practical_items"
+        return self.t(f"home.{key}", done=done, total=len(items))
 
     def _recent_results(self, person: Person, count: int = 3) -> list[str]:
         """The latest exam attempts and finished role-plays, newest first."""
