@@ -70,6 +70,9 @@ async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerCont
         listing.highlighted = 1
         await pilot.pause()
         assert "Mr. Chen's parcel went to his old address" in screen_text(app)
+        await pilot.press("w")  # its marked moments stay hidden until it is reviewed
+        await pilot.pause()
+        assert isinstance(app.screen, CallLibraryScreen)
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, CallReviewScreen)

@@ -36,6 +36,19 @@ class CallLibraryScreen(TrainerScreen):
         track = self.context.library.track(self.track_id)
         return track.practice.calibration if track else []
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "spot":
+            return not self._reference_hidden()
+        return True
+
+    def _reference_hidden(self) -> bool:
+        """A call the track assesses keeps its marked moments hidden until the learner's
+        first review of it: spotting them first would give the counted review away."""
+        if self.call_id is None or self.call_id not in self.assessed:
+            return False
+        person = self.trainer_app.signed_in_person
+        return not self.context.calls.reviews(person, person.id, self.call_id)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="call-library"):
@@ -83,6 +96,7 @@ class CallLibraryScreen(TrainerScreen):
     def show(self, call_id: str) -> None:
         """The call's situation, and the signed-in person's reviews of it, newest first."""
         self.call_id = call_id
+        self.refresh_bindings()  # spotting depends on the call
         lang = self.trainer_app.tr.lang
         calls = self.context.calls
         call = calls.call(call_id)
@@ -132,5 +146,5 @@ class CallLibraryScreen(TrainerScreen):
     def action_spot(self) -> None:
         from trainer.ui.screens.call_spot import CallSpotScreen
 
-        if self.call_id is not None:
+        if self.call_id is not None and not self._reference_hidden():
             self.app.push_screen(CallSpotScreen(self.call_id))
