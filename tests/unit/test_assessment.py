@@ -199,7 +199,7 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
     assert result.final is None and result.grade is None and not result.passed
     assert [note.render("en") for note in result.missing] == [
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
     ]
 
 
@@ -210,7 +210,7 @@ def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentL
     result = assessments(store, library, 38.1, None).assess(boss, "wang", "frontline")
     assert not result.passed and result.grade is None
     assert [note.render("en") for note in result.missing] == [
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
         "The theory score 38.1 is below its minimum 50.",
     ]
 
@@ -337,6 +337,10 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
     service = Assessments(store, library, FakeExams(100), roleplays, calls)  # type: ignore[arg-type]
 
     items = service.practical_items(boss, "zhou", track)
+    assert items[3].title == {
+        "zh": "包裹寄到旧地址——读出了客户地址",
+        "en": "A parcel at the old address: the address read out",
+    }
     assert [(item.kind, item.id, item.score) for item in items] == [
         ("scenario", "major_complaint", 80),
         ("scenario", "coaching_session", 70),
@@ -346,7 +350,13 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
     result = service.assess(boss, "zhou", "supervisor")
     assert result.practical is None
     rendered = [note.render("en") for note in result.missing]
-    assert "A call is still to review for calibration: 包裹寄到旧地址——读出了客户地址." in rendered
+    assert (
+        "A call is still to review for calibration: A parcel at the old address: the address read out."
+        in rendered
+    )
+    assert "还有通话需要完成校准评分：包裹寄到旧地址——读出了客户地址。" in [
+        note.render("zh") for note in result.missing
+    ]
 
     calls.scores["wrong_address_breach"] = 0  # a missed red line
     assert service.assess(boss, "zhou", "supervisor").practical == 60  # (80+70+90+0)/4

@@ -113,7 +113,8 @@ class PracticalKind:
     ids: list[str]
     score: Callable[[Person, str, str], float | None]
     """(actor, learner id, item id) -> the learner's counted score of the item, or None."""
-    title: Callable[[str], str]
+    title: Callable[[str, str], str]
+    """(item id, language) -> the item's title, for the missing note and the screens."""
     missing_key: str
 
 
@@ -122,6 +123,8 @@ class PracticalItem:
     kind: str
     id: str
     score: float | None
+    title: dict[str, str] = field(default_factory=dict)
+    """The item's title in each language (`zh`, `en`)."""
 
 
 @dataclass
@@ -162,7 +165,12 @@ class Assessments:
         """Each counted practical item of the track with the learner's score (None: to do)."""
         require_reader(self.store, actor, person_id)
         return [
-            PracticalItem(kind.kind, item_id, kind.score(actor, person_id, item_id))
+            PracticalItem(
+                kind.kind,
+                item_id,
+                kind.score(actor, person_id, item_id),
+                {lang: kind.title(item_id, lang) for lang in ("zh", "en")},
+            )
             for kind in self.practical_kinds(track)
             for item_id in kind.ids
         ]
@@ -225,12 +233,13 @@ class Assessments:
         if has_theory and theory is None:
             missing.append(Note(area="assessment", key="theory_missing"))
         for kind in self.practical_kinds(track):
-            todo = [i.id for i in items if i.kind == kind.kind and i.score is None]
+            todo = [i for i in items if i.kind == kind.kind and i.score is None]
             if todo:
-                titles = ", ".join(kind.title(item_id) for item_id in todo)
-                missing.append(
-                    Note(area="assessment", key=kind.missing_key, values={"scenarios": titles})
-                )
+                titles: dict[str, str | int | float] = {
+                    f"scenarios:{lang}": ", ".join(item.title[lang] for item in todo)
+                    for lang in ("zh", "en")
+                }
+                missing.append(Note(area="assessment", key=kind.missing_key, values=titles))
 
         # Each part's minimum is checked as soon as that part has a score, so a learner sees
         # every unmet requirement at once, not one at a time as they clear the others.
@@ -381,16 +390,16 @@ class Assessments:
         return Note(
             area="assessment",
             key="drill_missing",
-            values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
+            values={"scenarios": ", ".join(self._scenario_title(sid, "zh") for sid in undrilled)},
         )
 
-    def _scenario_title(self, scenario_id: str) -> str:
+    def _scenario_title(self, scenario_id: str, lang: str) -> str:
         scenario = self.library.scenario(scenario_id)
-        return scenario.title.get("zh") if scenario else scenario_id
+        return scenario.title.get(lang) if scenario else scenario_id
 
-    def _call_title(self, call_id: str) -> str:
+    def _call_title(self, call_id: str, lang: str) -> str:
         call = self.library.call(call_id)
-        return call.title.get("zh") if call else call_id
+        return call.title.get(lang) if call else call_id
 
     def _gate(
         self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime

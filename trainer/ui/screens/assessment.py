@@ -98,11 +98,9 @@ class AssessmentScreen(TrainerScreen):
     def _practical_items(self, track: Track, lang: str) -> list[str]:
         """One line per counted practical item, its kind, title and counted score."""
         person = self.trainer_app.signed_in_person
-        library = self.context.library
         lines = []
         for item in self.context.assessments.practical_items(person, person.id, track):
-            found = library.scenario(item.id) if item.kind == "scenario" else library.call(item.id)
-            title = found.title.get(lang) if found is not None else item.id
+            title = item.title.get(lang, item.id)
             shown = f"{item.score:g}" if item.score is not None else self.t("assessment.item_todo")
             line = self.t(f"assessment.item_{item.kind}", title=title, score=shown)
             lines.append(escape(line))
