@@ -120,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument("--json", action="store_true")
 
+    library = commands.add_parser("library", help="the call library / 通话库")
+    library_commands = library.add_subparsers(
+        dest="library_command", metavar="ACTION", required=True
+    )
+    library_list = library_commands.add_parser("list", help="list the calls / 列出通话")
+    library_list.add_argument("--json", action="store_true")
+    review = commands.add_parser("review", help="call reviews / 通话质检")
+    review_commands = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    review_score = review_commands.add_parser(
+        "score", help="score a review against the reference / 对照参考评分"
+    )
+    review_score.add_argument("call", metavar="CALL", help="call id / 通话 id")
+    review_score.add_argument("review", type=Path, metavar="REVIEW.yaml")
+    review_score.add_argument("--json", action="store_true")
+
     certificate = commands.add_parser("certificate", help="certificates / 证书")
     certificate_commands = certificate.add_subparsers(
         dest="certificate_command", metavar="ACTION", required=True
@@ -350,6 +365,15 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         except RolePlayCommandError as error:
             print("\n".join(printable(line) for line in error.lines), file=sys.stderr)
             return 1
+    if arguments.command in ("library", "review"):
+        from trainer import cli_library
+
+        context = open_context(settings)
+        if arguments.command == "library":
+            return cli_library.library_list(context, arguments.json, tr)
+        return cli_library.review_score(
+            context, arguments.call, arguments.review, arguments.json, tr
+        )
     if arguments.command in ("certificate", "verify"):
         return _certificate_dispatch(arguments, settings, tr)
     if arguments.command in ("mentor", "report"):
@@ -655,6 +679,8 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
         )
     )
     print(tr("cli.summary_scenarios", scenarios=summary["scenarios"], lexicon=summary["lexicon"]))
+    if summary["calls"]:
+        print(tr("cli.summary_calls", calls=summary["calls"]))
 
 
 # ---------------------------------------------------------------- demo

@@ -1,6 +1,6 @@
 """Where things live: the bundled content root, the user's data and config folders.
 
-The bundled content (`tracks/`, `question_banks/`, `scenarios/`) sits at the top of a
+The bundled content (`tracks/`, `question_banks/`, `scenarios/`, `calls/`) sits at the top of a
 checkout, beside the package; a wheel carries it inside the package as `trainer/bundled/`
 (hatchling `force-include`). An editable install does not apply `force-include`, so both
 places are looked at, the installed one first.
@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "trainer"
-CONTENT_FOLDERS = ("tracks", "question_banks", "scenarios")
+CONTENT_FOLDERS = ("tracks", "question_banks", "scenarios", "calls")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

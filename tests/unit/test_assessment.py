@@ -86,6 +86,16 @@ class FakeRolePlays:
         ]
 
 
+@dataclass
+class FakeCalls:
+    """Stands in for the call library: fixed calibration scores per call."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def counted_score(self, actor: Any, person_id: str, call_id: str) -> float | None:
+        return self.scores.get(call_id)
+
+
 @pytest.fixture(scope="module")
 def library() -> ContentLibrary:
     return load_library([bundled_content_root()])
@@ -118,6 +128,8 @@ COUNTED = (
     "coaching_session",
 )
 """The role-plays the frontline, new-hire and supervisor practicals count."""
+CALIBRATED = ("system_down_dont_know", "wrong_address_breach")
+"""The calls the supervisor practical counts."""
 
 
 def assessments(
@@ -128,7 +140,8 @@ def assessments(
     drill: bool = False,
 ) -> Assessments:
     best = {} if practical is None else dict.fromkeys(COUNTED, practical)
-    return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill))  # type: ignore[arg-type]
+    calls = FakeCalls({} if practical is None else dict.fromkeys(CALIBRATED, practical))
+    return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill), calls)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -188,7 +201,7 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
     assert result.final is None and result.grade is None and not result.passed
     assert [note.render("en") for note in result.missing] == [
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
     ]
 
 
@@ -199,7 +212,7 @@ def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentL
     result = assessments(store, library, 38.1, None).assess(boss, "wang", "frontline")
     assert not result.passed and result.grade is None
     assert [note.render("en") for note in result.missing] == [
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
         "The theory score 38.1 is below its minimum 50.",
     ]
 
@@ -310,3 +323,42 @@ def test_supervisor_needs_frontline_completed_or_certified_first(
     assert not service.assess(boss, "zhou", "supervisor").passed
     finish_lessons(store, zhou, library.tracks["frontline"].model)  # frontline completed
     assert service.completion(boss, "zhou", "supervisor")[-1].met
+
+
+def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
+    people: Any, library: ContentLibrary
+) -> None:
+    """Two role-plays and two calibration calls: the practical waits for all four, then is
+    their mean, and what is missing names the call still to review."""
+    store, boss, _ = people
+    Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
+    track = library.tracks["supervisor"].model
+    assert track.practice.calibration == list(CALIBRATED)
+    roleplays = FakeRolePlays({"major_complaint": 80, "coaching_session": 70})
+    calls = FakeCalls({"system_down_dont_know": 90})
+    service = Assessments(store, library, FakeExams(100), roleplays, calls)  # type: ignore[arg-type]
+
+    items = service.practical_items(boss, "zhou", track)
+    assert items[3].title == {
+        "zh": "包裹寄到旧地址——读出了客户地址",
+        "en": "A parcel at the old address: the address read out",
+    }
+    assert [(item.kind, item.id, item.score) for item in items] == [
+        ("scenario", "major_complaint", 80),
+        ("scenario", "coaching_session", 70),
+        ("calibration", "system_down_dont_know", 90),
+        ("calibration", "wrong_address_breach", None),
+    ]
+    result = service.assess(boss, "zhou", "supervisor")
+    assert result.practical is None
+    rendered = [note.render("en") for note in result.missing]
+    assert (
+        "A call is still to review for calibration: A parcel at the old address: the address read out."
+        in rendered
+    )
+    assert "还有通话需要完成校准评分：包裹寄到旧地址——读出了客户地址。" in [
+        note.render("zh") for note in result.missing
+    ]
+
+    calls.scores["wrong_address_breach"] = 0  # a missed red line
+    assert service.assess(boss, "zhou", "supervisor").practical == 60  # (80+70+90+0)/4

@@ -18,6 +18,8 @@ def test_validate_bundled_content_passes(capsys: pytest.CaptureFixture[str]) -> 
     out = capsys.readouterr().out
     assert "All content is valid" in out
     assert "Tracks: 3" in out
+    calls = len(load_library([bundled_content_root()]).calls)
+    assert calls >= 16 and f"Call library: {calls} recorded calls" in out
 
 
 def test_validate_a_good_root_prints_a_summary_in_chinese(

@@ -64,13 +64,17 @@ def test_mangled_files_give_clean_problems(case: tuple[Path, str]) -> None:
     source, text = case
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        for name in ("tracks", "question_banks", "scenarios"):
+        for name in ("tracks", "question_banks", "scenarios", "calls"):
             (root / name).mkdir()
-        # the file keeps its neighbours (lesson files, lexicon) so only the mangling differs
+        # the file keeps its neighbours (lesson files, lexicon, the call form) so only the
+        # mangling differs
         origin = source.parent.parent
         for lessons in (origin / "tracks" / "lessons",):
             if lessons.is_dir():
                 shutil.copytree(lessons, root / "tracks" / "lessons")
+        form = origin / "calls" / "_form.yaml"
+        if source.parent.name == "calls" and form.is_file():
+            shutil.copy(form, root / "calls" / "_form.yaml")
         target = root / source.parent.name / source.name
         target.write_text(text, encoding="utf-8")
         library = load_library([GOOD_ROOT, root])

@@ -17,6 +17,8 @@ from trainer.content.loader import ContentLibrary, Loaded
 from trainer.content.models import (
     LEXICON_REFERENCE,
     STEPS,
+    Call,
+    CallForm,
     LocalizedText,
     PhraseList,
     QuestionBank,
@@ -48,11 +50,72 @@ def lint_library(library: ContentLibrary) -> list[ContentProblem]:
     standard_rules = {rule.id for rule in library.standard.rules} | {"breach"}
     for scenario in library.scenarios.values():
         problems.extend(_lint_scenario(scenario, library.lexicon, standard_rules))
+    if library.form_document is not None and library.form is not None:
+        problems.extend(_lint_form(library.form, library.form_document))
+    for call in library.calls.values():
+        problems.extend(_lint_call(call, library))
     return problems
 
 
 def _duplicates(ids: list[str]) -> set[str]:
     return {item for item, count in Counter(ids).items() if count > 1}
+
+
+# ---------------------------------------------------------------- the call library
+
+
+def _lint_form(form: CallForm, document: YamlDocument) -> Iterator[ContentProblem]:
+    seen: set[str] = set()
+    for index, item in enumerate(form.items):
+        if item.id in seen:
+            yield _problem(document, ("items", index, "id"), "duplicate_id", id=item.id)
+        seen.add(item.id)
+
+
+def _lint_call(loaded: Loaded[Call], library: ContentLibrary) -> Iterator[ContentProblem]:
+    """A call's reference scores every item of the form within its maximum, and its moments
+    point at turns of the call and items of the form."""
+    call, document = loaded.model, loaded.document
+    if call.scenario is not None and call.scenario not in library.scenarios:
+        yield _problem(document, ("scenario",), "unknown_scenario", scenario=call.scenario)
+    form = library.form
+    if form is None:
+        yield _problem(document, ("reference",), "no_call_form")
+        return
+    items = {item.id: item for item in form.items}
+    for item_id, score in call.reference.scores.items():
+        item = items.get(item_id)
+        loc: Loc = ("reference", "scores", item_id)
+        if item is None:
+            yield _problem(document, loc, "unknown_form_item", item=item_id, known=", ".join(items))
+        elif score.points > item.max:
+            yield _problem(
+                document,
+                (*loc, "points"),
+                "points_above_max",
+                points=f"{score.points:g}",
+                item=item_id,
+                max=f"{item.max:g}",
+            )
+    unscored = [item_id for item_id in items if item_id not in call.reference.scores]
+    if unscored:
+        yield _problem(
+            document, ("reference", "scores"), "items_unscored", items=", ".join(unscored)
+        )
+    for index, moment in enumerate(call.reference.moments):
+        loc = ("reference", "moments", index)
+        if moment.turn > len(call.turns):
+            yield _problem(
+                document, (*loc, "turn"), "moment_turn", turn=moment.turn, turns=len(call.turns)
+            )
+        if moment.item not in items:
+            yield _problem(
+                document,
+                (*loc, "item"),
+                "unknown_form_item",
+                item=moment.item,
+                known=", ".join(items),
+            )
 
 
 # ---------------------------------------------------------------- banks
@@ -123,6 +186,9 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                 yield _problem(
                     document, ("practice", field, k), "unknown_scenario", scenario=scenario_id
                 )
+    for k, call_id in enumerate(track.practice.calibration):
+        if call_id not in library.calls:
+            yield _problem(document, ("practice", "calibration", k), "unknown_call", call=call_id)
     for k, scenario_id in enumerate(track.script_drill):
         if scenario_id not in library.scenarios:
             yield _problem(document, ("script_drill", k), "unknown_scenario", scenario=scenario_id)

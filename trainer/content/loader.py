@@ -1,6 +1,7 @@
 """Loading content roots into a validated library, collecting every problem on the way.
 
-A content root holds `tracks/`, `question_banks/` and `scenarios/`. Roots are read in order;
+A content root holds `tracks/`, `question_banks/`, `scenarios/` and `calls/` (the call
+library, with its call-quality form `calls/_form.yaml`). Roots are read in order;
 an item of a later root replaces the item with the same id of an earlier one. A broken file
 never stops the others from loading: its problems are collected, each with its line, and the
 library holds everything that did load.
@@ -17,14 +18,28 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from trainer.content.errors import ContentProblem, ContentProblemError, Loc
-from trainer.content.models import PhraseList, QuestionBank, Scenario, ServiceStandard, Track
+from trainer.content.models import (
+    Call,
+    CallForm,
+    PhraseList,
+    QuestionBank,
+    Scenario,
+    ServiceStandard,
+    Track,
+)
 from trainer.content.yamlio import YamlDocument, load_yaml
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 LEXICON_FILE = "_lexicon.yaml"
 STANDARD_FILE = "_standard.yaml"
-KIND_BY_FOLDER = {"tracks": "track", "question_banks": "bank", "scenarios": "scenario"}
+FORM_FILE = "_form.yaml"
+KIND_BY_FOLDER = {
+    "tracks": "track",
+    "question_banks": "bank",
+    "scenarios": "scenario",
+    "calls": "call",
+}
 _LEXICON_ADAPTER: TypeAdapter[dict[str, PhraseList]] = TypeAdapter(dict[str, PhraseList])
 
 # pydantic error types -> catalog keys (under `content.`) and the context values they use.
@@ -85,6 +100,10 @@ class ContentLibrary:
     standard: ServiceStandard = field(default_factory=ServiceStandard)
     """The service standard of the last root that has one (no rules when none has)."""
     standard_document: YamlDocument | None = None
+    calls: dict[str, Loaded[Call]] = field(default_factory=dict)
+    form: CallForm | None = None
+    """The call-quality form of the last root that has one (`calls/_form.yaml`)."""
+    form_document: YamlDocument | None = None
     problems: list[ContentProblem] = field(default_factory=list)
     files_read: int = 0
 
@@ -125,6 +144,10 @@ class ContentLibrary:
         loaded = self.scenarios.get(scenario_id)
         return loaded.model if loaded else None
 
+    def call(self, call_id: str) -> Call | None:
+        loaded = self.calls.get(call_id)
+        return loaded.model if loaded else None
+
     def summary(self) -> dict[str, Any]:
         """Counts for the one-screen summary of `trainer validate` and the trainer home."""
         tracks = [loaded.model for loaded in self.tracks.values()]
@@ -140,6 +163,7 @@ class ContentLibrary:
             "question_types": dict(sorted(question_types.items())),
             "scenarios": len(self.scenarios),
             "lexicon": len(self.lexicon),
+            "calls": len(self.calls),
             "files": self.files_read,
         }
 
@@ -208,22 +232,25 @@ def validate_document(
 
 
 def kind_of(path: Path) -> str | None:
-    """`track`, `bank`, `scenario`, `lexicon` or `standard`, from the file's name and folder."""
+    """`track`, `bank`, `scenario`, `call`, `lexicon`, `standard` or `form`, from the file's
+    name and folder."""
     if path.name == LEXICON_FILE:
         return "lexicon"
     if path.name == STANDARD_FILE:
         return "standard"
+    if path.name == FORM_FILE and path.parent.name == "calls":
+        return "form"
     return KIND_BY_FOLDER.get(path.parent.name)
 
 
 def content_files(root: Path) -> list[Path]:
     """The YAML files of a content root, in a stable order (lexicon first, for references)."""
     files: list[Path] = []
-    for folder in ("scenarios", "question_banks", "tracks"):
+    for folder in ("scenarios", "question_banks", "tracks", "calls"):
         directory = root / folder
         if directory.is_dir():
             files.extend(sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]))
-    return sorted(files, key=lambda path: path.name not in (LEXICON_FILE, STANDARD_FILE))
+    return sorted(files, key=lambda path: path.name not in (LEXICON_FILE, STANDARD_FILE, FORM_FILE))
 
 
 def is_content_root(path: Path) -> bool:
@@ -255,8 +282,15 @@ class _Builder:
                 self.library.standard, self.library.standard_document = standard, loaded
         elif kind == "track":
             self._add(loaded, Track, self.library.tracks)
+        elif kind == "form":
+            form, problems = validate_document(loaded, CallForm)
+            self.library.problems.extend(problems)
+            if form is not None:
+                self.library.form, self.library.form_document = form, loaded
         elif kind == "bank":
             self._add(loaded, QuestionBank, self.library.banks)
+        elif kind == "call":
+            self._add(loaded, Call, self.library.calls)
         else:
             self._add(loaded, Scenario, self.library.scenarios)
 

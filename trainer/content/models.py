@@ -110,6 +110,9 @@ class PracticeSpec(ContentModel):
     """The practical assessment: each is played in exam mode and counts."""
     optional: list[Id] = Field(default_factory=list)
     """More role-plays offered on the track for practice; they never count."""
+    calibration: list[Id] = Field(default_factory=list)
+    """Calls of the call library (`calls/`) the learner scores on the call-quality form; the
+    first review of each counts toward the practical score (supervisors' calibration)."""
 
 
 class Weights(ContentModel):
@@ -694,3 +697,156 @@ class Transcript(ContentModel):
 
 
 LEXICON_REFERENCE = re.compile(r"^@([a-z0-9_-]+)$")
+
+
+# ---------------------------------------------------------------- the call library
+
+ItemId = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
+
+
+class FormLevel(ContentModel):
+    """One level of a form item: the points it gives and what a call at that level does."""
+
+    points: float = Field(ge=0, le=100)
+    title: LocalizedText
+    description: LocalizedText | None = None
+
+
+class FormItem(ContentModel):
+    """One item of the call-quality form: a hotline-standard item or one of the four steps."""
+
+    id: ItemId
+    title: LocalizedText
+    checks: LocalizedText | None = None
+    """What the reviewer looks for, as the standard says it."""
+    max: float = Field(gt=0, le=100)
+    levels: list[FormLevel] = Field(min_length=2)
+    """Best first: the first is worth `max`, the last 0; a score falls in the highest level
+    whose points it reaches."""
+    veto: bool = False
+    """A red line: a call at this item's lowest level scores 0 in total, whatever the rest."""
+
+    @model_validator(mode="after")
+    def _levels_span(self) -> FormItem:
+        points = [level.points for level in self.levels]
+        if points[0] != self.max or points[-1] != 0 or points != sorted(set(points), reverse=True):
+            raise content_error("form_levels", max=f"{self.max:g}", at="levels")
+        return self
+
+    def level_of(self, points: float) -> int:
+        """The index (0 = best) of the level a score of `points` falls in."""
+        for index, level in enumerate(self.levels):
+            if points >= level.points:
+                return index
+        return len(self.levels) - 1
+
+    def vetoed(self, points: float) -> bool:
+        return self.veto and self.level_of(points) == len(self.levels) - 1
+
+
+class Tolerance(ContentModel):
+    """How far a review may stray from the reference and still agree with it."""
+
+    total: float = Field(default=5, ge=0, le=100)
+    """Points, either way, on the call's total."""
+    levels: int = Field(default=1, ge=0, le=10)
+    """Levels, either way, on each item."""
+
+
+class CallForm(ContentModel):
+    """The call-quality form (`calls/_form.yaml`): items adding up to 100, and the tolerance
+    a calibration review is held to."""
+
+    items: list[FormItem] = Field(min_length=1)
+    tolerance: Tolerance = Tolerance()
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> CallForm:
+        total = sum(item.max for item in self.items)
+        if abs(total - 100) > 1e-9:
+            raise content_error("form_total", total=f"{total:g}", at="items")
+        return self
+
+    def item(self, item_id: str) -> FormItem | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+
+class CallTurn(ContentModel):
+    """One turn of a recorded call: the agent's or the customer's words."""
+
+    agent: LocalizedText | None = None
+    customer: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _one_speaker(self) -> CallTurn:
+        if (self.agent is None) == (self.customer is None):
+            raise content_error("call_turn_speaker")
+        return self
+
+    @property
+    def speaker(self) -> Literal["agent", "customer"]:
+        return "agent" if self.agent is not None else "customer"
+
+    @property
+    def text(self) -> LocalizedText:
+        said = self.agent if self.agent is not None else self.customer
+        assert said is not None
+        return said
+
+
+class ItemScore(ContentModel):
+    """The reference's score on one form item, and why."""
+
+    points: float = Field(ge=0, le=100)
+    why: LocalizedText
+
+
+class MarkedMoment(ContentModel):
+    """A turn the reviewer points at: where the apology came, the breach, the missed callback."""
+
+    turn: int = Field(ge=1)
+    """The turn's number, counting from 1 over every turn of the call."""
+    item: ItemId
+    """The form item it bears on."""
+    fault: bool = True
+    """Something that went wrong (what "spot what went wrong" asks for); false for a turn
+    done well."""
+    what: LocalizedText
+
+
+class ReferenceReview(ContentModel):
+    """The content authors' review of a call, as a QA expert scores it."""
+
+    scores: dict[ItemId, ItemScore] = Field(min_length=1)
+    moments: list[MarkedMoment] = Field(default_factory=list)
+    summary: LocalizedText | None = None
+
+
+class Call(ContentModel):
+    """A recorded call of the call library (`calls/<id>.yaml`) with its reference review."""
+
+    id: Id
+    title: LocalizedText
+    scenario: Id | None = None
+    """The role-play situation the call is about, when there is one."""
+    situation: LocalizedText
+    """What the reviewer knows before reading: who called, about what."""
+    turns: list[CallTurn] = Field(min_length=2)
+    reference: ReferenceReview
+
+    @property
+    def languages(self) -> list[Language]:
+        """The languages every turn of the call is written in."""
+        return [lang for lang in ("zh", "en") if all(turn.text.has(lang) for turn in self.turns)]
+
+    def reference_points(self) -> dict[str, float]:
+        return {item: score.points for item, score in self.reference.scores.items()}
+
+
+class ReviewFile(ContentModel):
+    """A review written by hand for `trainer review score`: points per form item."""
+
+    call: Id | None = None
+    """The call reviewed; when given, it must be the call named on the command line."""
+    scores: dict[ItemId, float] = Field(min_length=1)
+    reviewer: str | None = None

@@ -3,8 +3,15 @@
 The rule: final = theory x 40% + practical x 60% (the track's `assessment.weights`), a
 pass needs the final at or above the pass mark and each part at or above its minimum; grades
 are the after-sales evaluation bands. A track with no exam (or no practice scenarios) is
-assessed on the other part alone. New-hire tracks with the `cleared_for_duty` gate also need
-their script drill passed, the mentorship period over and a mentor's sign-off.
+assessed on the other part alone.
+
+The practical score is the mean of every counted practical item, whatever its kind: each
+scenario's best exam run, each calibration call's first review (`practice.calibration`).
+Each kind is one `PracticalKind`: the ids the track counts and a function giving the
+learner's counted score of one of them, or None while it is still to do.
+
+New-hire tracks with the `cleared_for_duty` gate also need their script drill passed, the
+mentorship period over and a mentor's sign-off.
 
 A track is complete (and its certificate, which says so, can be issued) when the assessment
 passes and its completion checklist holds: every lesson done, the exam and the practical at
@@ -14,6 +21,7 @@ or above their minimums, and each `requires` track certified or itself complete.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +29,7 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
+from trainer.services.call_review import CallLibrary
 from trainer.services.exams import Exams
 from trainer.services.mentoring import current_sign_off, days_left
 from trainer.services.notes import Note
@@ -95,12 +104,84 @@ class Result:
         )
 
 
+@dataclass(frozen=True)
+class PracticalKind:
+    """One kind of counted practical item: the ids a track counts, how to score one for a
+    learner (None until done), and the sentence that names those still to do."""
+
+    kind: str
+    ids: list[str]
+    score: Callable[[Person, str, str], float | None]
+    """(actor, learner id, item id) -> the learner's counted score of the item, or None."""
+    title: Callable[[str, str], str]
+    """(item id, language) -> the item's title, for the missing note and the screens."""
+    missing_key: str
+
+
+@dataclass(frozen=True)
+class PracticalItem:
+    kind: str
+    id: str
+    score: float | None
+    title: dict[str, str] = field(default_factory=dict)
+    """The item's title in each language (`zh`, `en`)."""
+
+
 @dataclass
 class Assessments:
     store: Store
     library: ContentLibrary
     exams: Exams
     roleplays: RolePlays
+    calls: CallLibrary | None = None
+    """The call library for calibration items; built on the same store and content if absent."""
+
+    def __post_init__(self) -> None:
+        if self.calls is None:
+            self.calls = CallLibrary(self.store, self.library)
+
+    def practical_kinds(self, track: Track) -> list[PracticalKind]:
+        """Every kind of item the track's practical counts, in the order they are shown."""
+        calls = self.calls
+        assert calls is not None
+        return [
+            PracticalKind(
+                "scenario",
+                track.practice.scenarios,
+                self.roleplays.best_exam_score,
+                self._scenario_title,
+                "practical_missing",
+            ),
+            PracticalKind(
+                "calibration",
+                track.practice.calibration,
+                calls.counted_score,
+                self._call_title,
+                "calibration_missing",
+            ),
+        ]
+
+    def practical_items(self, actor: Person, person_id: str, track: Track) -> list[PracticalItem]:
+        """Each counted practical item of the track with the learner's score (None: to do)."""
+        require_reader(self.store, actor, person_id)
+        return [
+            PracticalItem(
+                kind.kind,
+                item_id,
+                kind.score(actor, person_id, item_id),
+                {lang: kind.title(item_id, lang) for lang in ("zh", "en")},
+            )
+            for kind in self.practical_kinds(track)
+            for item_id in kind.ids
+        ]
+
+    def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
+        """The mean over every counted practical item; None until each one is done."""
+        items = self.practical_items(actor, person_id, track)
+        scores = [item.score for item in items if item.score is not None]
+        if not items or len(scores) < len(items):
+            return None
+        return round(sum(scores) / len(scores), 1)
 
     def track(self, track_id: str) -> Track:
         track = self.library.track(track_id)
@@ -134,11 +215,10 @@ class Assessments:
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None
-        has_practice = bool(track.practice.scenarios)
+        items = self.practical_items(actor, person_id, track)
+        has_practice = bool(items)
         theory = self.exams.counted_score(actor, person_id, track_id) if has_theory else None
-        practical = (
-            self.roleplays.practical_score(actor, person_id, track) if has_practice else None
-        )
+        practical = self.practical_score(actor, person_id, track) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
         if not has_theory:
@@ -152,16 +232,14 @@ class Assessments:
             missing.append(lessons.detail)
         if has_theory and theory is None:
             missing.append(Note(area="assessment", key="theory_missing"))
-        if has_practice and practical is None:
-            todo = [
-                sid
-                for sid in track.practice.scenarios
-                if self.roleplays.best_exam_score(actor, person_id, sid) is None
-            ]
-            titles = ", ".join(self._scenario_title(sid) for sid in todo)
-            missing.append(
-                Note(area="assessment", key="practical_missing", values={"scenarios": titles})
-            )
+        for kind in self.practical_kinds(track):
+            todo = [i for i in items if i.kind == kind.kind and i.score is None]
+            if todo:
+                titles: dict[str, str | int | float] = {
+                    f"scenarios:{lang}": ", ".join(item.title[lang] for item in todo)
+                    for lang in ("zh", "en")
+                }
+                missing.append(Note(area="assessment", key=kind.missing_key, values=titles))
 
         # Each part's minimum is checked as soon as that part has a score, so a learner sees
         # every unmet requirement at once, not one at a time as they clear the others.
@@ -312,12 +390,16 @@ class Assessments:
         return Note(
             area="assessment",
             key="drill_missing",
-            values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
+            values={"scenarios": ", ".join(self._scenario_title(sid, "zh") for sid in undrilled)},
         )
 
-    def _scenario_title(self, scenario_id: str) -> str:
+    def _scenario_title(self, scenario_id: str, lang: str) -> str:
         scenario = self.library.scenario(scenario_id)
-        return scenario.title.get("zh") if scenario else scenario_id
+        return scenario.title.get(lang) if scenario else scenario_id
+
+    def _call_title(self, call_id: str, lang: str) -> str:
+        call = self.library.call(call_id)
+        return call.title.get(lang) if call else call_id
 
     def _gate(
         self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from trainer.content.loader import ContentLibrary
     from trainer.services.accounts import Accounts
     from trainer.services.assessment import Assessments
+    from trainer.services.call_review import CallLibrary
     from trainer.services.certificates import Certificates
     from trainer.services.exams import Exams
     from trainer.services.item_analysis import ItemAnalysis
@@ -84,10 +85,16 @@ class TrainerContext:
         return RolePlays(self.store, self.library)
 
     @cached_property
+    def calls(self) -> CallLibrary:
+        from trainer.services.call_review import CallLibrary
+
+        return CallLibrary(self.store, self.library)
+
+    @cached_property
     def assessments(self) -> Assessments:
         from trainer.services.assessment import Assessments
 
-        return Assessments(self.store, self.library, self.exams, self.roleplays)
+        return Assessments(self.store, self.library, self.exams, self.roleplays, self.calls)
 
     @cached_property
     def certificates(self) -> Certificates:
@@ -132,6 +139,7 @@ def _content_users() -> tuple[str, ...]:
         "content_problems",
         "exams",
         "roleplays",
+        "calls",
         "assessments",
         "certificates",
         "mentoring",

@@ -177,6 +177,23 @@ class RolePlayRun(Record):
     scorecard: dict[str, Any] | None = None
 
 
+class CalibrationReview(Record):
+    """A learner's review of a library call on the call-quality form (calibration), with the
+    reference points it was scored against, so a later edit of the call leaves it as it was."""
+
+    table: ClassVar[str] = "calibration_reviews"
+    call: str
+    lang: Literal["zh", "en"]
+    points: dict[str, float]
+    reference: dict[str, float]
+    total: float
+    reference_total: float
+    within_tolerance: bool
+    agreement: float
+    """0-100, counted toward the practical score (trainer.services.call_review)."""
+    at: Moment = Field(default_factory=now)
+
+
 class Mentorship(Record):
     """A mentor assigned to a mentee from `start` for `days` (kept after it ends: history)."""
 

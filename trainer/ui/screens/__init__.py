@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 _MODULES = {
     "AuditLogScreen": "audit_log",
+    "CallLibraryScreen": "call_library",
+    "CallReviewScreen": "call_review",
+    "CallReviewResultScreen": "call_review_result",
+    "CallSpotScreen": "call_spot",
     "BankEditorScreen": "bank_editor",
     "StatsScreen": "stats",
     "MenteeScreen": "mentee",
@@ -38,6 +42,10 @@ __all__ = [
     "AssessmentScreen",
     "AuditLogScreen",
     "BankEditorScreen",
+    "CallLibraryScreen",
+    "CallReviewResultScreen",
+    "CallReviewScreen",
+    "CallSpotScreen",
     "CertificatesScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
@@ -63,6 +71,10 @@ if TYPE_CHECKING:
     from trainer.ui.screens.assessment import AssessmentScreen
     from trainer.ui.screens.audit_log import AuditLogScreen
     from trainer.ui.screens.bank_editor import BankEditorScreen
+    from trainer.ui.screens.call_library import CallLibraryScreen
+    from trainer.ui.screens.call_review import CallReviewScreen
+    from trainer.ui.screens.call_review_result import CallReviewResultScreen
+    from trainer.ui.screens.call_spot import CallSpotScreen
     from trainer.ui.screens.certificates import CertificatesScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen

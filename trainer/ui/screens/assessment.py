@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from trainer.content.models import Track
 from trainer.services.assessment import Result
 from trainer.services.certificates import CertificateError
 from trainer.storage.files import atomic_write_bytes
@@ -94,6 +95,17 @@ class AssessmentScreen(TrainerScreen):
             yield Static("", id="assessment-certificate")
         yield Footer(compact=True)
 
+    def _practical_items(self, track: Track, lang: str) -> list[str]:
+        """One line per counted practical item, its kind, title and counted score."""
+        person = self.trainer_app.signed_in_person
+        lines = []
+        for item in self.context.assessments.practical_items(person, person.id, track):
+            title = item.title.get(lang, item.id)
+            shown = f"{item.score:g}" if item.score is not None else self.t("assessment.item_todo")
+            line = self.t(f"assessment.item_{item.kind}", title=title, score=shown)
+            lines.append(escape(line))
+        return lines
+
     def fill(self) -> None:
         lang = self.trainer_app.tr.lang
         track = self.context.library.track(self.track_id)
@@ -123,6 +135,7 @@ class AssessmentScreen(TrainerScreen):
                     weight=f"{result.practical_weight:g}",
                 )
             )
+            lines += self._practical_items(track, lang)
         lines.append(
             self.t(
                 "assessment.final_line",

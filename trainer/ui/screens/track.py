@@ -30,6 +30,7 @@ class TrackScreen(TrainerScreen):
         Binding("n", "next_lesson", "keys.next_lesson"),
         Binding("e", "exam", "keys.exam"),
         Binding("r", "roleplays", "keys.roleplays"),
+        Binding("l", "call_library", "keys.call_library"),
         Binding("a", "assessment", "keys.assessment"),
         Binding("u", "resume_exam", "keys.resume_exam"),
     ]
@@ -102,6 +103,8 @@ class TrackScreen(TrainerScreen):
             return self.track.exam is not None
         if action == "roleplays":
             return bool(self.context.roleplays.scenarios_of(self.track))
+        if action == "call_library":
+            return bool(self.context.library.calls)
         if action == "resume_exam":
             return self._open_sitting() is not None
         return True
@@ -177,6 +180,11 @@ class TrackScreen(TrainerScreen):
         from trainer.ui.screens.roleplays import RolePlaysScreen
 
         self.app.push_screen(RolePlaysScreen(self.track_id))
+
+    def action_call_library(self) -> None:
+        from trainer.ui.screens.call_library import CallLibraryScreen
+
+        self.app.push_screen(CallLibraryScreen(self.track_id))
 
     def action_exam(self) -> None:
         from trainer.ui.screens.exam_intro import ExamIntroScreen
