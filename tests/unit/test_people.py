@@ -25,6 +25,8 @@ from trainer.services.people_import import (
 )
 from trainer.storage.records import AuditEvent, Person
 
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
+
 PASSWORD = "correct horse"
 
 
