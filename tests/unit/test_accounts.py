@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from trainer.services import accounts as accounts_module
 from trainer.services.access import AccessDenied
 from trainer.services.accounts import (
     MAX_FAILED_SIGN_INS,
@@ -140,3 +141,22 @@ def test_lessons_of_others_are_refused(context: TrainerContext, accounts: Accoun
     with pytest.raises(AccessDenied) as caught:
         context.progress.lessons_done(wang, li.id)
     assert caught.value.key == "not_yours"
+
+
+def test_a_change_and_its_audit_event_land_together(
+    context: TrainerContext, accounts: Accounts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing spans two writes: when the audit event cannot be written, the person is not
+    changed either."""
+    boss = accounts.person("chen")
+    before = accounts.person("chen")
+
+    def failing_event(*arguments: object) -> None:
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(accounts_module, "_event", failing_event)
+    with pytest.raises(OSError):
+        accounts.update_person(boss, "chen", "陈静静", ["trainer", "mentor"], [])
+    with pytest.raises(OSError):
+        accounts.unlock(boss, "chen")
+    assert accounts.person("chen") == before

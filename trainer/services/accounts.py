@@ -394,13 +394,15 @@ class Accounts:
 
             updated = self.store.roster.update(Person, person_id, signed_in)
             return updated or person
-        updated = self.store.roster.update(Person, person_id, lambda p: _count_failure(p, moment))
-        if (
-            updated is not None
-            and updated.locked_until is not None
-            and updated.locked_until > moment
-        ):
-            self._audit(person_id, "person.locked", person_id)
+        with self.store.roster.batch() as roster:
+            # counted under the lock, with the audit event of a lock in the same write
+            stored = roster.get(Person, person_id)
+            updated = _count_failure(stored, moment) if stored is not None else None
+            if stored is not None and updated is not None:
+                roster.put(updated)
+                if not _is_locked(stored, moment) and _is_locked(updated, moment):
+                    roster.insert(_event(person_id, "person.locked", person_id))
+        if updated is not None and _is_locked(updated, moment):
             raise AccountError("locked", minutes=int(LOCKOUT.total_seconds() // 60))
         left = MAX_FAILED_SIGN_INS - (updated.failed_sign_ins if updated else 0)
         raise AccountError("wrong_password", left=left)
@@ -440,13 +442,13 @@ class Accounts:
             changes["cohort"] = clean_label(cohort)
         if not isinstance(hire_date, EllipsisType):
             changes["hire_date"] = hire_date
-        changed = self.store.roster.update(
-            Person, person_id, lambda p: p.model_copy(update=changes)
+        return self._change(
+            person_id,
+            lambda p: p.model_copy(update=changes),
+            _actor_id(actor),
+            "person.update",
+            lambda changed: ",".join(changed.roles),
         )
-        if changed is None:
-            raise AccountError("unknown_person", person=person_id)
-        self._audit(_actor_id(actor), "person.update", person_id, ",".join(changed.roles))
-        return changed
 
     def set_preferences(
         self, actor: Person, language: str | None = None, theme: str | None = None
@@ -475,24 +477,19 @@ class Accounts:
         }
         if own:
             changes["must_change_password"] = False
-        changed = self.store.roster.update(
-            Person, person_id, lambda p: p.model_copy(update=changes)
+        self._change(
+            person_id, lambda p: p.model_copy(update=changes), _actor_id(actor), "person.password"
         )
-        if changed is None:
-            raise AccountError("unknown_person", person=person_id)
-        self._audit(_actor_id(actor), "person.password", person_id)
 
     def unlock(self, actor: Person | None, person_id: str) -> None:
         if actor is not None:
             require_role(actor, "trainer")
-        changed = self.store.roster.update(
-            Person,
+        self._change(
             person_id,
             lambda p: p.model_copy(update={"failed_sign_ins": 0, "locked_until": None}),
+            _actor_id(actor),
+            "person.unlock",
         )
-        if changed is None:
-            raise AccountError("unknown_person", person=person_id)
-        self._audit(_actor_id(actor), "person.unlock", person_id)
 
     def remove_person(self, actor: Person | None, person_id: str) -> None:
         """Take someone off the roster: they can no longer sign in or be listed. They are
@@ -573,8 +570,23 @@ class Accounts:
         if _active_trainers(self.store.roster.rows(Person.table)) <= {person.id}:
             raise AccountError("last_trainer")
 
-    def _audit(self, actor: str, action: str, subject: str, detail: str = "") -> None:
-        self.store.roster.insert(_event(actor, action, subject, detail))
+    def _change(
+        self,
+        person_id: str,
+        change: Callable[[Person], Person],
+        actor: str,
+        action: str,
+        detail: Callable[[Person], str] = lambda _: "",
+    ) -> Person:
+        """Change someone and record who did it, in one write: never one without the other."""
+        with self.store.roster.batch() as roster:
+            current = roster.get(Person, person_id)
+            if current is None:
+                raise AccountError("unknown_person", person=person_id)
+            changed = change(current)
+            roster.put(changed)
+            roster.insert(_event(actor, action, person_id, detail(changed)))
+        return changed
 
 
 def _active_trainers(rows: list[dict[str, object]]) -> set[str]:
@@ -615,6 +627,10 @@ def _actor_id(actor: Person | None) -> str:
 
 def _minutes_left(locked_until: dt.datetime, moment: dt.datetime) -> int:
     return max(1, math.ceil((locked_until - moment).total_seconds() / 60))
+
+
+def _is_locked(person: Person, moment: dt.datetime) -> bool:
+    return person.locked_until is not None and person.locked_until > moment
 
 
 def _count_failure(person: Person, moment: dt.datetime) -> Person:
