@@ -117,3 +117,36 @@ def test_doctor_says_it_is_for_data_folders(
 ) -> None:
     assert main(_cli("postgresql://trainer@127.0.0.1:1/nothing", tmp_path, "doctor")) == 2
     assert "pg_dump" in capsys.readouterr().err
+
+
+def test_the_commands_that_read_and_write_the_organisation_work_on_the_database(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command that opens the organisation, on the demo in PostgreSQL."""
+    host = tmp_path / "host"
+    assert main(_cli(database_url, host, "demo")) == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    code = (
+        open_context(Settings(data_dir=host, language="en", database_url=database_url))
+        .certificates.all()[0]
+        .id
+    )
+    commands = [
+        ["user", "list", "--json"],
+        ["user", "unlock", "li-na"],
+        ["mentor", "assign", "zhang-min", "li-na", "--days", "30"],
+        ["report", "mentor", "zhang-min", "-o", str(out / "mentor.pdf")],
+        ["stats", "--json"],
+        ["verify", code],
+        ["certificate", "export", "-o", str(out / "all.zip")],
+        ["certificate", "revoke", code, "--reason", "test"],
+        ["export", "frontline_core", "--format", "gift", "-o", str(out / "bank.gift")],
+        ["library", "list"],
+    ]
+    for command in commands:
+        assert main(_cli(database_url, host, *command)) == 0, command
+    capsys.readouterr()
+    assert main(_cli(database_url, host, "verify", code)) == 1  # revoked, as recorded
+    assert "revoked" in capsys.readouterr().out.lower()
+    assert (out / "mentor.pdf").read_bytes().startswith(b"%PDF")
