@@ -17,7 +17,7 @@ from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
-from trainer.storage.records import Certificate, Person, RolePlayRun
+from trainer.storage.records import Certificate, Person, QualityReviewAttempt, RolePlayRun
 from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
@@ -276,6 +276,12 @@ def test_supervisor_needs_frontline_completed_or_certified_first(
     store, boss, _ = people
     zhou = Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
     finish_lessons(store, zhou, library.tracks["supervisor"].model)
+    for case in library.tracks["supervisor"].model.practice.quality_reviews:
+        store.person_file("zhou").insert(
+            QualityReviewAttempt(
+                id=f"qr-{case}", case=case, lang="zh", answers={}, total=100, passed=True, parts={}
+            )
+        )
     service = assessments(store, library, 100, 100)
     result = service.assess(boss, "zhou", "supervisor")
     assert result.assessment_passed and not result.passed

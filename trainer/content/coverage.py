@@ -115,7 +115,7 @@ def _scenario(scenario: Scenario) -> ScenarioCoverage:
 def _one_language(library: ContentLibrary) -> Iterator[str]:
     documents: list[tuple[str, BaseModel]] = [
         (str(loaded.path), loaded.model)
-        for group in (library.tracks, library.banks, library.scenarios)
+        for group in (library.tracks, library.banks, library.scenarios, library.quality_reviews)
         for loaded in group.values()
     ]
     if library.standard_document is not None:

@@ -134,11 +134,9 @@ class Assessments:
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None
-        has_practice = bool(track.practice.scenarios)
+        has_practice = bool(track.practice.scenarios or track.practice.quality_reviews)
         theory = self.exams.counted_score(actor, person_id, track_id) if has_theory else None
-        practical = (
-            self.roleplays.practical_score(actor, person_id, track) if has_practice else None
-        )
+        practical = self.practical_score(actor, person_id, track) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
         if not has_theory:
@@ -154,11 +152,17 @@ class Assessments:
             missing.append(Note(area="assessment", key="theory_missing"))
         if has_practice and practical is None:
             todo = [
-                sid
+                self._scenario_title(sid)
                 for sid in track.practice.scenarios
                 if self.roleplays.best_exam_score(actor, person_id, sid) is None
             ]
-            titles = ", ".join(self._scenario_title(sid) for sid in todo)
+            reviews = self.quality_review_scores(actor, person_id, track)
+            todo += [
+                self._quality_review_title(cid)
+                for cid, score in zip(track.practice.quality_reviews, reviews, strict=True)
+                if score is None
+            ]
+            titles = ", ".join(todo)
             missing.append(
                 Note(area="assessment", key="practical_missing", values={"scenarios": titles})
             )
@@ -260,6 +264,37 @@ class Assessments:
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
+
+    def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
+        """The mean over every counted practical item: the best exam run of each practice
+        scenario and the best review of each quality-review case. None until each has one."""
+        items = [
+            *(
+                self.roleplays.best_exam_score(actor, person_id, s)
+                for s in track.practice.scenarios
+            ),
+            *self.quality_review_scores(actor, person_id, track),
+        ]
+        if not items or any(score is None for score in items):
+            return None
+        return round(sum(score for score in items if score is not None) / len(items), 1)
+
+    def quality_review_scores(
+        self, actor: Person, person_id: str, track: Track
+    ) -> list[float | None]:
+        """The best total of each of the track's counted quality-review cases, in the
+        track's order; None for a case not reviewed yet."""
+        from trainer.services.quality_reviews import QualityReviews
+
+        reviews = QualityReviews(self.store, self.library)
+        return [
+            reviews.best_score(actor, person_id, case_id)
+            for case_id in track.practice.quality_reviews
+        ]
+
+    def _quality_review_title(self, case_id: str) -> str:
+        case = self.library.quality_review(case_id)
+        return case.title.get("zh") if case else case_id
 
     def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
         done = {

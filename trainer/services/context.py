@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
     from trainer.services.progress import Progress
+    from trainer.services.quality_reviews import QualityReviews
     from trainer.services.roleplay.service import RolePlays
 
 
@@ -83,6 +84,12 @@ class TrainerContext:
         return RolePlays(self.store, self.library)
 
     @cached_property
+    def quality_reviews(self) -> QualityReviews:
+        from trainer.services.quality_reviews import QualityReviews
+
+        return QualityReviews(self.store, self.library)
+
+    @cached_property
     def assessments(self) -> Assessments:
         from trainer.services.assessment import Assessments
 
@@ -132,6 +139,7 @@ def _content_users() -> tuple[str, ...]:
         "exams",
         "roleplays",
         "assessments",
+        "quality_reviews",
         "certificates",
         "mentoring",
         "item_analysis",

@@ -162,7 +162,7 @@ class HomeScreen(TrainerScreen):
                     else self.t("home.exam_none")
                 )
                 text = f"{text} · {exam}"
-            if track.practice.scenarios:
+            if track.practice.scenarios or track.practice.quality_reviews:
                 text = f"{text} · {self._practical_text(person, track)}"
             items.append(
                 TrackItem(track.id, track.title.get(lang), text, finished, len(track.lessons))
@@ -174,15 +174,19 @@ class HomeScreen(TrainerScreen):
             yield Static("\n".join(recent), id="recent")
 
     def _practical_text(self, person: Person, track: Track) -> str:
-        roleplays = self.context.roleplays
-        practical = roleplays.practical_score(person, person.id, track)
+        assessments = self.context.assessments
+        practical = assessments.practical_score(person, person.id, track)
         if practical is not None:
             return self.t("home.practical", score=f"{practical:g}")
+        roleplays = self.context.roleplays
         done = sum(
             roleplays.best_exam_score(person, person.id, scenario_id) is not None
             for scenario_id in track.practice.scenarios
         )
-        return self.t("home.practical_progress", done=done, total=len(track.practice.scenarios))
+        reviews = assessments.quality_review_scores(person, person.id, track)
+        done += sum(score is not None for score in reviews)
+        total = len(track.practice.scenarios) + len(track.practice.quality_reviews)
+        return self.t("home.practical_progress", done=done, total=total)
 
     def _recent_results(self, person: Person, count: int = 3) -> list[str]:
         """The latest exam attempts and finished role-plays, newest first."""
