@@ -131,7 +131,9 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                 )
                 continue
             asked[(rule.bank, rule.category)] += rule.count
-            available = len(bank.in_category(rule.category))
+            # questions that exclude each other count once: a paper holds one of them
+            groups = bank.exclusion_groups()
+            available = len({groups[q.id] for q in bank.in_category(rule.category)})
             if asked[(rule.bank, rule.category)] > available:
                 yield _problem(
                     document,

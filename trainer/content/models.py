@@ -325,6 +325,28 @@ class QuestionBank(ContentModel):
     def in_category(self, category: str) -> list[Question]:
         return [question for question in self.questions if question.category == category]
 
+    def exclusion_groups(self) -> dict[str, frozenset[str]]:
+        """For each question, the questions that must not share its paper (itself included):
+        `excludes` read both ways and followed through, so a chain a–b–c is one group."""
+        links: dict[str, set[str]] = {question.id: {question.id} for question in self.questions}
+        for question in self.questions:
+            for other in question.excludes:
+                if other in links:
+                    links[question.id].add(other)
+                    links[other].add(question.id)
+        groups: dict[str, frozenset[str]] = {}
+        for start in links:
+            if start in groups:
+                continue
+            group, todo = {start}, [start]
+            while todo:
+                for linked in links[todo.pop()] - group:
+                    group.add(linked)
+                    todo.append(linked)
+            for member in group:
+                groups[member] = frozenset(group)
+        return groups
+
 
 # ---------------------------------------------------------------- scenarios
 
