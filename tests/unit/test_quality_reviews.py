@@ -116,6 +116,15 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
     assert track is not None
     assessments = context.assessments
     assert assessments.quality_review_scores(supervisor, "wang", track) == [None, None]
+    notes = [n for n in assessments.assess(supervisor, "wang", "supervisor").missing]
+    todo = [n for n in notes if n.key == "quality_review_missing"]
+    assert [n.render("en") for n in todo] == [
+        "A quality review is still to do: Appliance repair hotline: third-quarter review, "
+        "Online shop care team: second-quarter review."
+    ]
+    assert todo[0].render("zh") == (
+        "还有质量复盘未完成：家电维修热线：第三季度质量复盘、网店客服组：第二季度质量复盘。"
+    )
     reviews = context.quality_reviews
     first = case()
     reviews.submit(supervisor, first.id, Answers(total=50, grade="pass"), "en")
@@ -124,6 +133,10 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
     assert sorted(attempt.total for attempt in stored) == [10, 100]
     assert assessments.quality_review_scores(supervisor, "wang", track) == [100, None]
     assert assessments.practical_score(supervisor, "wang", track) is None  # not all done
+    left = assessments.assess(supervisor, "wang", "supervisor").missing
+    assert [n.render("en") for n in left if n.key == "quality_review_missing"] == [
+        "A quality review is still to do: Online shop care team: second-quarter review."
+    ]
     second = case("online_returns_q2")
     reviews.submit(supervisor, second.id, perfect(second), "en")
     context.roleplays.best_exam_score = lambda *args: 70.0  # type: ignore[method-assign]

@@ -152,20 +152,23 @@ class Assessments:
             missing.append(Note(area="assessment", key="theory_missing"))
         if has_practice and practical is None:
             todo = [
-                self._scenario_title(sid)
+                sid
                 for sid in track.practice.scenarios
                 if self.roleplays.best_exam_score(actor, person_id, sid) is None
             ]
+            if todo:
+                titles = ", ".join(self._scenario_title(sid) for sid in todo)
+                missing.append(
+                    Note(area="assessment", key="practical_missing", values={"scenarios": titles})
+                )
             reviews = self.quality_review_scores(actor, person_id, track)
-            todo += [
-                self._quality_review_title(cid)
-                for cid, score in zip(track.practice.quality_reviews, reviews, strict=True)
+            undone = [
+                case_id
+                for case_id, score in zip(track.practice.quality_reviews, reviews, strict=True)
                 if score is None
             ]
-            titles = ", ".join(todo)
-            missing.append(
-                Note(area="assessment", key="practical_missing", values={"scenarios": titles})
-            )
+            if undone:
+                missing.append(self._reviews_note(undone))
 
         # Each part's minimum is checked as soon as that part has a score, so a learner sees
         # every unmet requirement at once, not one at a time as they clear the others.
@@ -292,9 +295,16 @@ class Assessments:
             for case_id in track.practice.quality_reviews
         ]
 
-    def _quality_review_title(self, case_id: str) -> str:
-        case = self.library.quality_review(case_id)
-        return case.title.get("zh") if case else case_id
+    def _reviews_note(self, case_ids: list[str]) -> Note:
+        """The quality reviews still to do, their titles in both languages."""
+        values: dict[str, str | int | float] = {}
+        for lang in ("zh", "en"):
+            titles = []
+            for case_id in case_ids:
+                case = self.library.quality_review(case_id)
+                titles.append(case.title.get(lang) if case else case_id)
+            values[f"cases:{lang}"] = ("、" if lang == "zh" else ", ").join(titles)
+        return Note(area="assessment", key="quality_review_missing", values=values)
 
     def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
         done = {
