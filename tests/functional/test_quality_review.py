@@ -5,7 +5,7 @@ stored and counts on the track page."""
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from tests.functional.helpers import PASSWORD, screen_text, sign_in, type_text
 from trainer.services.context import TrainerContext
@@ -97,6 +97,19 @@ async def test_a_supervisor_plays_a_case_and_sees_the_marks(context: TrainerCont
         assert "总分 93.8 / 100 — 通过" in text
         assert "第 3 问：你选了" in text
         assert "72×25% + 84×20% + 88×20% + 79×20% + 65×15% = 77.95" in text
+
+        await pilot.press("escape")  # back to the cases: the review is listed and reopens
+        await pilot.pause()
+        assert isinstance(app.screen, QualityReviewsScreen)
+        past = app.screen.query_one("#reviews", OptionList)
+        assert past.option_count == 1
+        assert str(past.get_option_at_index(0).prompt).endswith("  93.8  通过")
+        past.focus()
+        past.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QualityReviewResultScreen)
+        assert "总分 93.8 / 100" in screen_text(app)
 
     (stored,) = context.store.person_file("wang").all(QualityReviewAttempt)
     assert stored.case == "appliance_repairs_q3" and stored.total == 93.8
