@@ -5,7 +5,7 @@ stored and counts on the track page."""
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from tests.functional.helpers import PASSWORD, screen_text, sign_in, type_text
 from trainer.services.context import TrainerContext
@@ -73,7 +73,12 @@ async def test_a_supervisor_plays_a_case_and_sees_the_marks(context: TrainerCont
         tables = bar_columns(app)
         assert [len(lines) for lines in tables] == [7, 6]
         assert lined_up(tables)
-        await type_text(pilot, "77.95")
+        await type_text(pilot, "77.9")
+        await pilot.press("f2", "f2")  # a language switch keeps what was typed
+        await pilot.pause()
+        assert app.screen.query_one("#qr-total", Input).value == "77.9"
+        app.screen.query_one("#qr-total", Input).focus()
+        await pilot.press("end", "5")
         await pilot.press("enter")  # to the grade list
         await pilot.press("down", "down", "enter")  # pass (合格)
         await pilot.pause()

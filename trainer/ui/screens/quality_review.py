@@ -176,6 +176,24 @@ class QualityReviewScreen(TrainerScreen):
             id="qr-measures",
         )
 
+    async def recompose(self) -> None:
+        """Rebuild (a step further, or in the other language) keeping what was typed or
+        marked on the current step."""
+        self._keep()
+        await super().recompose()
+
+    def _keep(self) -> None:
+        for total in self.query("#qr-total").results(Input):
+            text = total.value.strip().replace(",", ".")
+            try:
+                self.answers.total = float(text) if text else None
+            except ValueError:
+                self.answers.total = None
+        for pareto in self.query("#qr-pareto").results(SelectionList):
+            self.answers.pareto = list(pareto.selected)
+        for measures in self.query("#qr-measures").results(SelectionList):
+            self.answers.measures = list(measures.selected)
+
     def fill(self) -> None:
         for selector in ("#qr-total", "#qr-pareto", "#qr-why", "#qr-measures"):
             found = self.query(selector)
