@@ -123,7 +123,7 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
         "Online shop care team: second-quarter review."
     ]
     assert todo[0].render("zh") == (
-        "还有质量复盘未完成：家电维修热线：第三季度质量复盘、网店客服组：第二季度质量复盘。"
+        "还有质量复盘未完成：家电维修热线：第三季度质量复盘, 网店客服组：第二季度质量复盘。"
     )
     reviews = context.quality_reviews
     first = case()

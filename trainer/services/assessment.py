@@ -303,7 +303,7 @@ class Assessments:
             for case_id in case_ids:
                 case = self.library.quality_review(case_id)
                 titles.append(case.title.get(lang) if case else case_id)
-            values[f"cases:{lang}"] = ("、" if lang == "zh" else ", ").join(titles)
+            values[f"scenarios:{lang}"] = ", ".join(titles)
         return Note(area="assessment", key="quality_review_missing", values=values)
 
     def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
