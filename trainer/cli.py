@@ -681,6 +681,8 @@ def _print_summary(summary: dict[str, Any], tr: Translator) -> None:
     print(tr("cli.summary_scenarios", scenarios=summary["scenarios"], lexicon=summary["lexicon"]))
     if summary["calls"]:
         print(tr("cli.summary_calls", calls=summary["calls"]))
+    if summary["quality_reviews"]:
+        print(tr("cli.summary_quality_reviews", cases=summary["quality_reviews"]))
 
 
 # ---------------------------------------------------------------- demo

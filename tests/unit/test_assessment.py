@@ -18,7 +18,7 @@ from trainer.services.context import TrainerContext
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
 from trainer.storage.interface import Store
-from trainer.storage.records import Certificate, Person, RolePlayRun
+from trainer.storage.records import Certificate, Person, QualityReviewAttempt, RolePlayRun
 
 pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
@@ -291,6 +291,12 @@ def test_supervisor_needs_frontline_completed_or_certified_first(
     store, boss, _ = people
     zhou = Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
     finish_lessons(store, zhou, library.tracks["supervisor"].model)
+    for case in library.tracks["supervisor"].model.practice.quality_reviews:
+        store.person_file("zhou").insert(
+            QualityReviewAttempt(
+                id=f"qr-{case}", case=case, lang="zh", answers={}, total=100, passed=True, parts={}
+            )
+        )
     service = assessments(store, library, 100, 100)
     result = service.assess(boss, "zhou", "supervisor")
     assert result.assessment_passed and not result.passed

@@ -84,7 +84,7 @@ def test_validate_prints_each_tracks_coverage(capsys: pytest.CaptureFixture[str]
     assert main(["--lang", "en", "validate"]) == 0
     out = capsys.readouterr().out
     assert "  Frontline agent: 7 modules, 11 lessons, 68 questions, 14 role-plays" in out
-    assert "  Supervisor: 5 modules, 7 lessons, 69 questions, 4 role-plays" in out
+    assert "  Supervisor: 5 modules, 8 lessons, 77 questions, 4 role-plays" in out
     assert "in one language only" not in out
 
 

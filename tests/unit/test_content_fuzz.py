@@ -64,7 +64,7 @@ def test_mangled_files_give_clean_problems(case: tuple[Path, str]) -> None:
     source, text = case
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        for name in ("tracks", "question_banks", "scenarios", "calls"):
+        for name in ("tracks", "question_banks", "scenarios", "calls", "quality_reviews"):
             (root / name).mkdir()
         # the file keeps its neighbours (lesson files, lexicon, the call form) so only the
         # mangling differs

@@ -3,6 +3,11 @@ its summary, and the bundled-content test holds to the curriculum's minimums.
 
 A track's questions are those of the bank categories its exam draws from; its role-plays are
 its script drill, its practical and its optional practice scenarios.
+
+It also measures the content against the seed documents' requirements: a register
+(`docs/seed-requirements.yaml`) names, for each requirement, the lessons, questions,
+scenarios and quality review cases that cover it, or why it is covered only in part or not
+at all; `requirement_coverage` checks each reference against the loaded content.
 """
 
 from __future__ import annotations
@@ -10,8 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import LocalizedText, PhraseList, Scenario, Track
@@ -115,7 +123,7 @@ def _scenario(scenario: Scenario) -> ScenarioCoverage:
 def _one_language(library: ContentLibrary) -> Iterator[str]:
     documents: list[tuple[str, BaseModel]] = [
         (str(loaded.path), loaded.model)
-        for group in (library.tracks, library.banks, library.scenarios)
+        for group in (library.tracks, library.banks, library.scenarios, library.quality_reviews)
         for loaded in group.values()
     ]
     if library.standard_document is not None:
@@ -143,3 +151,77 @@ def _texts(value: object, where: str) -> Iterator[tuple[str, LocalizedText | Phr
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _texts(item, f"{where}.{key}")
+
+
+# ---------------------------------------------------------------- seed requirements
+
+
+class SeedRequirement(BaseModel):
+    """One concrete requirement of the seed documents and what covers it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^r\d{3}-\d{2}$")
+    """`r<seed>-<n>`: the seed file's number and the requirement's."""
+    text: str = Field(min_length=1)
+    by: list[str] = Field(default_factory=list)
+    """`lesson:TRACK/LESSON`, `question:BANK/ID`, `scenario:ID`, `quality_review:ID`,
+    `track:ID`."""
+    partly: str | None = None
+    """Why it is covered only in part."""
+    missing: str | None = None
+    """Why it is not covered at all."""
+
+    @property
+    def status(self) -> Literal["covered", "partly", "missing"]:
+        if self.missing is not None or not self.by:
+            return "missing"
+        return "partly" if self.partly is not None else "covered"
+
+
+@dataclass(frozen=True)
+class RequirementCoverage:
+    requirements: list[SeedRequirement]
+    unresolved: list[str]
+    """References to content that does not exist ("r000-01: lesson:x/y")."""
+
+    def with_status(self, status: str) -> list[SeedRequirement]:
+        return [item for item in self.requirements if item.status == status]
+
+
+_REGISTER: TypeAdapter[list[SeedRequirement]] = TypeAdapter(list[SeedRequirement])
+
+
+def load_requirements(path: Path) -> list[SeedRequirement]:
+    """The register of seed requirements (`docs/seed-requirements.yaml`)."""
+    return _REGISTER.validate_python(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _resolves(library: ContentLibrary, reference: str) -> bool:
+    kind, _, target = reference.partition(":")
+    owner, _, item = target.partition("/")
+    if kind == "lesson":
+        track = library.track(owner)
+        return track is not None and any(lesson.id == item for lesson in track.lessons)
+    if kind == "question":
+        bank = library.bank(owner)
+        return bank is not None and any(question.id == item for question in bank.questions)
+    if kind == "scenario":
+        return target in library.scenarios
+    if kind == "quality_review":
+        return target in library.quality_reviews
+    if kind == "track":
+        return target in library.tracks
+    return False
+
+
+def requirement_coverage(
+    library: ContentLibrary, requirements: list[SeedRequirement]
+) -> RequirementCoverage:
+    unresolved = [
+        f"{item.id}: {reference}"
+        for item in requirements
+        for reference in item.by
+        if not _resolves(library, reference)
+    ]
+    return RequirementCoverage(requirements, unresolved)

@@ -21,6 +21,7 @@ from trainer.content.models import (
     CallForm,
     LocalizedText,
     PhraseList,
+    QualityReviewCase,
     QuestionBank,
     Scenario,
     Track,
@@ -45,6 +46,8 @@ def lint_library(library: ContentLibrary) -> list[ContentProblem]:
             )
     for bank in library.banks.values():
         problems.extend(_lint_bank(bank))
+    for case in library.quality_reviews.values():
+        problems.extend(_lint_quality_review(case))
     for track in library.tracks.values():
         problems.extend(_lint_track(track, library))
     standard_rules = {rule.id for rule in library.standard.rules} | {"breach"}
@@ -124,11 +127,13 @@ def _lint_call(loaded: Loaded[Call], library: ContentLibrary) -> Iterator[Conten
 def _lint_bank(loaded: Loaded[QuestionBank]) -> Iterator[ContentProblem]:
     bank, document = loaded.model, loaded.document
     repeated = _duplicates([question.id for question in bank.questions])
+    known = {question.id for question in bank.questions}
     seen: set[str] = set()
     for index, question in enumerate(bank.questions):
         if question.id in repeated and question.id in seen:
             yield _problem(document, ("questions", index, "id"), "duplicate_id", id=question.id)
         seen.add(question.id)
+        yield from _lint_excludes(document, index, question.id, question.excludes, known)
         if question.category not in bank.categories:
             yield _problem(
                 document,
@@ -137,6 +142,26 @@ def _lint_bank(loaded: Loaded[QuestionBank]) -> Iterator[ContentProblem]:
                 category=question.category,
                 known=", ".join(bank.categories),
             )
+
+
+def _lint_excludes(
+    document: YamlDocument, index: int, question_id: str, excludes: list[str], known: set[str]
+) -> Iterator[ContentProblem]:
+    for k, other in enumerate(excludes):
+        if other == question_id or other not in known:
+            yield _problem(
+                document, ("questions", index, "excludes", k), "unknown_question", question=other
+            )
+
+
+def _lint_quality_review(loaded: Loaded[QualityReviewCase]) -> Iterator[ContentProblem]:
+    case, document = loaded.model, loaded.document
+    repeated = _duplicates([cause.id for cause in case.pareto.causes])
+    seen: set[str] = set()
+    for index, cause in enumerate(case.pareto.causes):
+        if cause.id in repeated and cause.id in seen:
+            yield _problem(document, ("pareto", "causes", index, "id"), "duplicate_id", id=cause.id)
+        seen.add(cause.id)
 
 
 # ---------------------------------------------------------------- tracks
@@ -169,7 +194,9 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                 )
                 continue
             asked[(rule.bank, rule.category)] += rule.count
-            available = len(bank.in_category(rule.category))
+            # questions that exclude each other count once: a paper holds one of them
+            groups = bank.exclusion_groups()
+            available = len({groups[q.id] for q in bank.in_category(rule.category)})
             if asked[(rule.bank, rule.category)] > available:
                 yield _problem(
                     document,
@@ -180,6 +207,11 @@ def _lint_track(loaded: Loaded[Track], library: ContentLibrary) -> Iterator[Cont
                     bank=rule.bank,
                     category=rule.category,
                 )
+    for k, case_id in enumerate(track.practice.quality_reviews):
+        if case_id not in library.quality_reviews:
+            yield _problem(
+                document, ("practice", "quality_reviews", k), "unknown_quality_review", case=case_id
+            )
     for field in ("scenarios", "optional"):
         for k, scenario_id in enumerate(getattr(track.practice, field)):
             if scenario_id not in library.scenarios:

@@ -1,10 +1,10 @@
 """Loading content roots into a validated library, collecting every problem on the way.
 
-A content root holds `tracks/`, `question_banks/`, `scenarios/` and `calls/` (the call
-library, with its call-quality form `calls/_form.yaml`). Roots are read in order;
-an item of a later root replaces the item with the same id of an earlier one. A broken file
-never stops the others from loading: its problems are collected, each with its line, and the
-library holds everything that did load.
+A content root holds `tracks/`, `question_banks/`, `scenarios/`, `calls/` (the call
+library, with its call-quality form `calls/_form.yaml`) and `quality_reviews/`. Roots are
+read in order; an item of a later root replaces the item with the same id of an earlier one.
+A broken file never stops the others from loading: its problems are collected, each with its
+line, and the library holds everything that did load.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from trainer.content.models import (
     Call,
     CallForm,
     PhraseList,
+    QualityReviewCase,
     QuestionBank,
     Scenario,
     ServiceStandard,
@@ -39,6 +40,7 @@ KIND_BY_FOLDER = {
     "question_banks": "bank",
     "scenarios": "scenario",
     "calls": "call",
+    "quality_reviews": "quality_review",
 }
 _LEXICON_ADAPTER: TypeAdapter[dict[str, PhraseList]] = TypeAdapter(dict[str, PhraseList])
 
@@ -95,6 +97,7 @@ class ContentLibrary:
     tracks: dict[str, Loaded[Track]] = field(default_factory=dict)
     banks: dict[str, Loaded[QuestionBank]] = field(default_factory=dict)
     scenarios: dict[str, Loaded[Scenario]] = field(default_factory=dict)
+    quality_reviews: dict[str, Loaded[QualityReviewCase]] = field(default_factory=dict)
     lexicon: dict[str, PhraseList] = field(default_factory=dict)
     lexicon_documents: list[YamlDocument] = field(default_factory=list)
     standard: ServiceStandard = field(default_factory=ServiceStandard)
@@ -148,6 +151,10 @@ class ContentLibrary:
         loaded = self.calls.get(call_id)
         return loaded.model if loaded else None
 
+    def quality_review(self, case_id: str) -> QualityReviewCase | None:
+        loaded = self.quality_reviews.get(case_id)
+        return loaded.model if loaded else None
+
     def summary(self) -> dict[str, Any]:
         """Counts for the one-screen summary of `trainer validate` and the trainer home."""
         tracks = [loaded.model for loaded in self.tracks.values()]
@@ -162,6 +169,7 @@ class ContentLibrary:
             "questions": sum(question_types.values()),
             "question_types": dict(sorted(question_types.items())),
             "scenarios": len(self.scenarios),
+            "quality_reviews": len(self.quality_reviews),
             "lexicon": len(self.lexicon),
             "calls": len(self.calls),
             "files": self.files_read,
@@ -185,7 +193,9 @@ def problems_from_validation(
         if kind == "content":
             key = str(context.pop("key"))
             at = context.pop("at", None)  # a validator of a whole item may name the field at fault
-            if at:
+            if isinstance(at, list | tuple):  # a place inside the field: ("rows", 2)
+                loc = (*loc, *at)
+            elif at:
                 loc = (*loc, at)
             values = context
         elif kind in _ERROR_KEYS:
@@ -232,8 +242,8 @@ def validate_document(
 
 
 def kind_of(path: Path) -> str | None:
-    """`track`, `bank`, `scenario`, `call`, `lexicon`, `standard` or `form`, from the file's
-    name and folder."""
+    """`track`, `bank`, `scenario`, `call`, `quality_review`, `lexicon`, `standard` or `form`,
+    from the file's name and folder."""
     if path.name == LEXICON_FILE:
         return "lexicon"
     if path.name == STANDARD_FILE:
@@ -246,7 +256,7 @@ def kind_of(path: Path) -> str | None:
 def content_files(root: Path) -> list[Path]:
     """The YAML files of a content root, in a stable order (lexicon first, for references)."""
     files: list[Path] = []
-    for folder in ("scenarios", "question_banks", "tracks", "calls"):
+    for folder in ("scenarios", "question_banks", "quality_reviews", "tracks", "calls"):
         directory = root / folder
         if directory.is_dir():
             files.extend(sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]))
@@ -291,6 +301,8 @@ class _Builder:
             self._add(loaded, QuestionBank, self.library.banks)
         elif kind == "call":
             self._add(loaded, Call, self.library.calls)
+        elif kind == "quality_review":
+            self._add(loaded, QualityReviewCase, self.library.quality_reviews)
         else:
             self._add(loaded, Scenario, self.library.scenarios)
 

@@ -68,12 +68,38 @@ class LocalizedText(ContentModel):
 # ---------------------------------------------------------------- tracks
 
 
+class Option(ContentModel):
+    text: LocalizedText
+    correct: bool = False
+    weight: float | None = Field(default=None, ge=-100, le=100)
+    """Percent of the question's mark (multiple choice); GIFT's `%50%`."""
+    feedback: LocalizedText | None = None
+
+
+class CheckQuestion(ContentModel):
+    """One question of a lesson's knowledge check: one right option, feedback at once."""
+
+    question: LocalizedText
+    options: list[Option] = Field(min_length=2)
+    explanation: LocalizedText | None = None
+    """Shown after any answer, right or wrong."""
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> CheckQuestion:
+        right = sum(option.correct for option in self.options)
+        if right != 1:
+            raise content_error("single_needs_one", found=right, at="options")
+        return self
+
+
 class Lesson(ContentModel):
     id: Id
     title: LocalizedText
     body: LocalizedText
     """Markdown, or the path of a Markdown file relative to the track file's folder."""
     minutes: int = Field(default=5, ge=1, le=600)
+    check: list[CheckQuestion] = Field(default_factory=list, max_length=5)
+    """The short knowledge check shown after the text; never counts toward anything."""
 
 
 class Module(ContentModel):
@@ -113,6 +139,8 @@ class PracticeSpec(ContentModel):
     calibration: list[Id] = Field(default_factory=list)
     """Calls of the call library (`calls/`) the learner scores on the call-quality form; the
     first review of each counts toward the practical score (supervisors' calibration)."""
+    quality_reviews: list[Id] = Field(default_factory=list)
+    """Quality review cases (`quality_reviews/`): each counts toward the practical score."""
 
 
 class Weights(ContentModel):
@@ -169,14 +197,6 @@ class Track(ContentModel):
 # ---------------------------------------------------------------- question banks
 
 
-class Option(ContentModel):
-    text: LocalizedText
-    correct: bool = False
-    weight: float | None = Field(default=None, ge=-100, le=100)
-    """Percent of the question's mark (multiple choice); GIFT's `%50%`."""
-    feedback: LocalizedText | None = None
-
-
 class QuestionBase(ContentModel):
     id: Id
     category: Id
@@ -186,6 +206,9 @@ class QuestionBase(ContentModel):
     explanation: LocalizedText | None = None
     tags: list[str] = Field(default_factory=list)
     points: float = Field(default=1, gt=0, le=100)
+    excludes: list[Id] = Field(default_factory=list)
+    """Questions of the same bank that give this one away (or it them): a paper holds at
+    most one of them. The exclusion works both ways; naming it on one side is enough."""
 
 
 class SingleChoice(QuestionBase):
@@ -314,6 +337,28 @@ class QuestionBank(ContentModel):
 
     def in_category(self, category: str) -> list[Question]:
         return [question for question in self.questions if question.category == category]
+
+    def exclusion_groups(self) -> dict[str, frozenset[str]]:
+        """For each question, the questions that must not share its paper (itself included):
+        `excludes` read both ways and followed through, so a chain a–b–c is one group."""
+        links: dict[str, set[str]] = {question.id: {question.id} for question in self.questions}
+        for question in self.questions:
+            for other in question.excludes:
+                if other in links:
+                    links[question.id].add(other)
+                    links[other].add(question.id)
+        groups: dict[str, frozenset[str]] = {}
+        for start in links:
+            if start in groups:
+                continue
+            group, todo = {start}, [start]
+            while todo:
+                for linked in links[todo.pop()] - group:
+                    group.add(linked)
+                    todo.append(linked)
+            for member in group:
+                groups[member] = frozenset(group)
+        return groups
 
 
 # ---------------------------------------------------------------- scenarios
@@ -850,3 +895,168 @@ class ReviewFile(ContentModel):
     """The call reviewed; when given, it must be the call named on the command line."""
     scores: dict[ItemId, float] = Field(min_length=1)
     reviewer: str | None = None
+
+
+# ---------------------------------------------------------------- quality reviews
+
+Dimension = Literal["efficiency", "professionalism", "attitude", "resolution", "proactiveness"]
+SCORECARD_WEIGHTS: dict[Dimension, float] = {
+    "efficiency": 25,
+    "professionalism": 20,
+    "attitude": 20,
+    "resolution": 20,
+    "proactiveness": 15,
+}
+"""The after-sales scorecard's first-level dimensions and their weights (percent)."""
+
+
+class DataTable(ContentModel):
+    """A table of a team's figures, shown as the case is played."""
+
+    title: LocalizedText
+    columns: list[LocalizedText] = Field(min_length=1)
+    rows: list[list[LocalizedText]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_fit(self) -> DataTable:
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise content_error(
+                    "table_row_width",
+                    row=index + 1,
+                    cells=len(row),
+                    columns=len(self.columns),
+                    at=("rows", index),
+                )
+        return self
+
+
+class ScorecardTask(ContentModel):
+    """Part (a): the weighted total of the five dimension scores, and its grade."""
+
+    scores: dict[Dimension, float]
+    """Each dimension's score out of 100, as the team's second-level indicators gave it."""
+    tolerance: float = Field(default=0.5, ge=0, le=10)
+    """How far the learner's total may be from the exact one and still count."""
+
+    @field_validator("scores")
+    @classmethod
+    def _every_dimension(cls, scores: dict[Dimension, float]) -> dict[Dimension, float]:
+        missing = [name for name in SCORECARD_WEIGHTS if name not in scores]
+        if missing:
+            raise content_error("scorecard_dimensions", missing=", ".join(missing))
+        if any(not 0 <= score <= 100 for score in scores.values()):
+            raise content_error("scorecard_range")
+        return scores
+
+    @property
+    def total(self) -> float:
+        """Σ dimension score × its weight, to two decimals."""
+        weighted = sum(
+            self.scores[name] * weight / 100 for name, weight in SCORECARD_WEIGHTS.items()
+        )
+        return round(weighted, 2)
+
+
+class ParetoCause(ContentModel):
+    id: Id
+    label: LocalizedText
+    count: int = Field(ge=0)
+    """Complaints of this cause in the quarter."""
+
+
+class ParetoTask(ContentModel):
+    """Part (b): the causes that make up the first `share` percent of the complaints."""
+
+    causes: list[ParetoCause] = Field(min_length=3)
+    share: float = Field(default=80, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _counts(self) -> ParetoTask:
+        if sum(cause.count for cause in self.causes) <= 0:
+            raise content_error("pareto_empty", at="causes")
+        return self
+
+    @property
+    def ranked(self) -> list[tuple[ParetoCause, float]]:
+        """The causes, most frequent first, each with the cumulative percent up to it."""
+        total = sum(cause.count for cause in self.causes)
+        running = 0
+        ranked = []
+        for cause in sorted(self.causes, key=lambda cause: -cause.count):
+            running += cause.count
+            ranked.append((cause, round(running * 100 / total, 1)))
+        return ranked
+
+    @property
+    def vital_few(self) -> list[str]:
+        """The ids of the causes up to the one that takes the cumulative share to `share`."""
+        chosen: list[str] = []
+        for cause, cumulative in self.ranked:
+            chosen.append(cause.id)
+            if cumulative >= self.share:
+                break
+        return chosen
+
+
+class WhyOption(ContentModel):
+    text: LocalizedText
+    correct: bool = False
+    feedback: LocalizedText | None = None
+
+
+class WhyLevel(ContentModel):
+    """One "why?" of the chain: the question and the candidate answers, one of them right."""
+
+    question: LocalizedText
+    options: list[WhyOption] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> WhyLevel:
+        right = sum(option.correct for option in self.options)
+        if right != 1:
+            raise content_error("single_needs_one", found=right, at="options")
+        return self
+
+
+class FiveWhyTask(ContentModel):
+    """Part (c): the 5-Why chain from the top cause down to the root."""
+
+    problem: LocalizedText
+    levels: list[WhyLevel] = Field(min_length=3, max_length=7)
+
+
+class Measure(ContentModel):
+    text: LocalizedText
+    fits: bool
+    """Whether it is a measure to choose: aimed at the root cause and SMART."""
+    reason: LocalizedText
+    """Why it fits or not (shown on the result)."""
+
+
+class MeasuresTask(ContentModel):
+    """Part (d): the improvement measures with SMART targets, among some that are not."""
+
+    question: LocalizedText
+    options: list[Measure] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _some_fit(self) -> MeasuresTask:
+        if not any(option.fits for option in self.options):
+            raise content_error("measures_none_fit", at="options")
+        return self
+
+
+class QualityReviewCase(ContentModel):
+    """A team's quarter of service data for a supervisor's quality review (four parts)."""
+
+    id: Id
+    title: LocalizedText
+    brief: LocalizedText
+    """The team, the quarter and what the supervisor is asked to do."""
+    tables: list[DataTable] = Field(min_length=1)
+    scorecard: ScorecardTask
+    pareto: ParetoTask
+    five_why: FiveWhyTask
+    measures: MeasuresTask
+    pass_mark: float = Field(default=60, ge=0, le=100)

@@ -142,6 +142,8 @@ class Assessments:
 
     def practical_kinds(self, track: Track) -> list[PracticalKind]:
         """Every kind of item the track's practical counts, in the order they are shown."""
+        from trainer.services.quality_reviews import QualityReviews
+
         calls = self.calls
         assert calls is not None
         return [
@@ -158,6 +160,13 @@ class Assessments:
                 calls.counted_score,
                 self._call_title,
                 "calibration_missing",
+            ),
+            PracticalKind(  # imported where used: quality_reviews grades with this module
+                "quality_review",
+                track.practice.quality_reviews,
+                QualityReviews(self.store, self.library).best_score,
+                self._quality_review_title,
+                "quality_review_missing",
             ),
         ]
 
@@ -338,6 +347,23 @@ class Assessments:
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
+
+    def quality_review_scores(
+        self, actor: Person, person_id: str, track: Track
+    ) -> list[float | None]:
+        """The best total of each of the track's counted quality-review cases, in the
+        track's order; None for a case not reviewed yet."""
+        from trainer.services.quality_reviews import QualityReviews
+
+        reviews = QualityReviews(self.store, self.library)
+        return [
+            reviews.best_score(actor, person_id, case_id)
+            for case_id in track.practice.quality_reviews
+        ]
+
+    def _quality_review_title(self, case_id: str, lang: str) -> str:
+        case = self.library.quality_review(case_id)
+        return case.title.get(lang) if case else case_id
 
     def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
         done = {

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
     from trainer.services.progress import Progress
+    from trainer.services.quality_reviews import QualityReviews
     from trainer.services.roleplay.service import RolePlays
 
 
@@ -91,6 +92,12 @@ class TrainerContext:
         return CallLibrary(self.store, self.library)
 
     @cached_property
+    def quality_reviews(self) -> QualityReviews:
+        from trainer.services.quality_reviews import QualityReviews
+
+        return QualityReviews(self.store, self.library)
+
+    @cached_property
     def assessments(self) -> Assessments:
         from trainer.services.assessment import Assessments
 
@@ -141,6 +148,7 @@ def _content_users() -> tuple[str, ...]:
         "roleplays",
         "calls",
         "assessments",
+        "quality_reviews",
         "certificates",
         "mentoring",
         "item_analysis",

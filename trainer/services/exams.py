@@ -63,20 +63,55 @@ def draw_paper(library: ContentLibrary, track: Track, seed: int) -> list[PaperQu
     rng = random.Random(seed)
     paper: list[PaperQuestion] = []
     taken: set[str] = set()
+    barred: set[str] = set()  # keys a question already on the paper excludes
     for rule in track.exam.draw:
         bank = library.bank(rule.bank)
         if bank is None:
             raise ExamError("content_missing", item=rule.bank)
+        groups = bank.exclusion_groups()
         candidates = [
             q for q in bank.in_category(rule.category) if question_key(bank.id, q.id) not in taken
         ]
         if len(candidates) < rule.count:
             raise ExamError("content_missing", item=f"{rule.bank}/{rule.category}")
-        for question in rng.sample(candidates, rule.count):
+        barred_here = {key.partition(":")[2] for key in barred if key.startswith(f"{bank.id}:")}
+        for question in _draw(rng, candidates, rule.count, groups, barred_here):
             key = question_key(bank.id, question.id)
             taken.add(key)
+            barred |= {question_key(bank.id, other) for other in groups[question.id]}
             paper.append(PaperQuestion(key, question, _layout(question, rng)))
     return paper
+
+
+def _draw(
+    rng: random.Random,
+    candidates: list[Question],
+    count: int,
+    groups: dict[str, frozenset[str]],
+    barred: set[str],
+) -> list[Question]:
+    """`count` of the candidates at random, never two of one exclusion group nor one that a
+    question already on the paper excludes (`barred`, ids of this bank). Without a clash
+    this is `rng.sample`, so a seed draws the same paper as before exclusions existed; a
+    question that clashes is replaced by another drawn from those still allowed."""
+    chosen: list[Question] = []
+    seen = set(barred)
+
+    def allowed(question: Question) -> bool:
+        return question.id not in seen
+
+    for question in rng.sample(candidates, count):
+        if allowed(question):
+            chosen.append(question)
+            seen |= groups[question.id]
+    while len(chosen) < count:
+        left = [question for question in candidates if allowed(question)]
+        if not left:
+            raise ExamError("content_missing", item=candidates[0].category)
+        question = rng.choice(left)
+        chosen.append(question)
+        seen |= groups[question.id]
+    return chosen
 
 
 def _layout(question: Question, rng: random.Random) -> list[int]:

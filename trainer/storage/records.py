@@ -194,6 +194,23 @@ class CalibrationReview(Record):
     at: Moment = Field(default_factory=now)
 
 
+class QualityReviewAttempt(Record):
+    """A supervisor's quality review of one case: the answers as given and the marks of each
+    part, written once when the review is handed in."""
+
+    table: ClassVar[str] = "quality_reviews"
+    case: str
+    lang: Literal["zh", "en"]
+    answers: dict[str, Any]
+    total: float
+    passed: bool
+    parts: dict[str, dict[str, Any]]
+    """Per part (`scorecard`, `pareto`, `five_why`, `measures`): `score`, `max` and the
+    reasons as catalog notes (`trainer.services.notes.Note` dumps)."""
+    started_at: Moment = Field(default_factory=now)
+    finished_at: Moment = Field(default_factory=now)
+
+
 class Mentorship(Record):
     """A mentor assigned to a mentee from `start` for `days` (kept after it ends: history)."""
 

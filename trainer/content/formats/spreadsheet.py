@@ -19,6 +19,7 @@ Columns (any order; only `type` and `stem_zh` or `stem_en` are required):
 | explanation_zh, explanation_en | shown after answering |
 | tags | separated by commas |
 | points | the question's weight on a paper |
+| excludes | ids of questions never drawn on the same paper, separated by commas (optional column) |
 
 `trainer import --template FILE.xlsx` writes this header and one example row a type.
 
@@ -65,6 +66,7 @@ COLUMNS = (
     "explanation_en",
     "tags",
     "points",
+    "excludes",
 )
 SEPARATOR = " | "
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%\s*")
@@ -193,6 +195,8 @@ def _row_question(row: dict[str, str], number: int) -> dict[str, Any] | Skipped:
         question["explanation"] = explanation
     if get["tags"]:
         question["tags"] = [tag.strip() for tag in get["tags"].split(",") if tag.strip()]
+    if get["excludes"]:
+        question["excludes"] = [i.strip() for i in get["excludes"].split(",") if i.strip()]
     if kind in ("single", "multiple"):
         zh, en = _split(get["options_zh"]), _split(get["options_en"])
         count = max(len(zh), len(en))
@@ -351,6 +355,7 @@ def bank_rows(bank: QuestionBank) -> list[dict[str, str]]:
             explanation_en=_text(question.explanation, "en"),
             tags=", ".join(question.tags),
             points=f"{question.points:g}",
+            excludes=", ".join(question.excludes),
         )
         if question.type in ("single", "multiple"):
             for lang in ("zh", "en"):

@@ -28,6 +28,9 @@ _MODULES = {
     "HomeScreen": "home",
     "LessonScreen": "lesson",
     "PeopleScreen": "people",
+    "QualityReviewResultScreen": "quality_review_result",
+    "QualityReviewScreen": "quality_review",
+    "QualityReviewsScreen": "quality_reviews",
     "ProblemsScreen": "problems",
     "RolePlayReplayScreen": "roleplay_replay",
     "RolePlayResultScreen": "roleplay_result",
@@ -57,6 +60,9 @@ __all__ = [
     "NoOrganisationScreen",
     "PeopleScreen",
     "ProblemsScreen",
+    "QualityReviewResultScreen",
+    "QualityReviewScreen",
+    "QualityReviewsScreen",
     "RolePlayReplayScreen",
     "RolePlayResultScreen",
     "RolePlayScreen",
@@ -86,6 +92,9 @@ if TYPE_CHECKING:
     from trainer.ui.screens.no_organisation import NoOrganisationScreen
     from trainer.ui.screens.people import PeopleScreen
     from trainer.ui.screens.problems import ProblemsScreen
+    from trainer.ui.screens.quality_review import QualityReviewScreen
+    from trainer.ui.screens.quality_review_result import QualityReviewResultScreen
+    from trainer.ui.screens.quality_reviews import QualityReviewsScreen
     from trainer.ui.screens.roleplay import RolePlayScreen
     from trainer.ui.screens.roleplay_replay import RolePlayReplayScreen
     from trainer.ui.screens.roleplay_result import RolePlayResultScreen

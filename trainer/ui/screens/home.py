@@ -162,7 +162,8 @@ class HomeScreen(TrainerScreen):
                     else self.t("home.exam_none")
                 )
                 text = f"{text} · {exam}"
-            if track.practice.scenarios or track.practice.calibration:
+            practice = track.practice
+            if practice.scenarios or practice.calibration or practice.quality_reviews:
                 text = f"{text} · {self._practical_text(person, track)}"
             items.append(
                 TrackItem(track.id, track.title.get(lang), text, finished, len(track.lessons))

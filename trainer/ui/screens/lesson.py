@@ -1,13 +1,17 @@
-"""The lesson reader: a lesson's Markdown in the chosen language, and finishing it."""
+"""The lesson reader: a lesson's Markdown in the chosen language, its knowledge check (each
+answer judged at once, never counted), and finishing it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
 
 from trainer.ui.screens.base import TrainerScreen
 
@@ -51,6 +55,23 @@ class LessonScreen(TrainerScreen):
                 self.context.library.lesson_markdown(self.track_id, self.lesson_id, lang),
                 id="lesson-body",
             )
+            if lesson.check:
+                yield Static(self.t("lesson.check_title"), classes="section-title")
+                yield Static(self.t("lesson.check_hint"), classes="muted")
+            for index, check in enumerate(lesson.check):
+                yield Static(
+                    f"[b]{index + 1}. {escape(check.question.get(lang))}[/b]",
+                    id=f"check-question-{index}",
+                )
+                yield OptionList(
+                    *(
+                        Option(f"{chr(65 + n)}. {escape(option.text.get(lang))}", id=str(n))
+                        for n, option in enumerate(check.options)
+                    ),
+                    id=f"check-{index}",
+                    classes="lesson-check",
+                )
+                yield Static("", id=f"check-feedback-{index}")
             yield Static("", id="lesson-state")
         yield Footer(compact=True)
 
@@ -63,6 +84,28 @@ class LessonScreen(TrainerScreen):
         state.update(self.t("lesson.done") if done else self.t("lesson.finish_hint"))
         state.set_class(done, "ok")
         self.query_one("#lesson", VerticalScroll).focus()
+
+    @on(OptionList.OptionSelected, ".lesson-check")
+    def check_answered(self, event: OptionList.OptionSelected) -> None:
+        """Say at once whether the answer is right, with the option's feedback and the
+        question's explanation."""
+        lang = self.trainer_app.tr.lang
+        index = int((event.option_list.id or "check-0").removeprefix("check-"))
+        check = self.lesson.check[index]
+        chosen = check.options[int(event.option.id or 0)]
+        right = next(option for option in check.options if option.correct)
+        lines = [
+            self.t("lesson.check_right")
+            if chosen.correct
+            else self.t("lesson.check_wrong", answer=right.text.get(lang))
+        ]
+        if chosen.feedback is not None:
+            lines.append(chosen.feedback.get(lang))
+        if check.explanation is not None:
+            lines.append(check.explanation.get(lang))
+        feedback = self.query_one(f"#check-feedback-{index}", Static)
+        feedback.update(escape("\n".join(lines)))
+        feedback.set_class(chosen.correct, "ok")
 
     def action_finish(self) -> None:
         self.context.progress.mark_lesson_done(

@@ -31,6 +31,7 @@ class TrackScreen(TrainerScreen):
         Binding("e", "exam", "keys.exam"),
         Binding("r", "roleplays", "keys.roleplays"),
         Binding("l", "call_library", "keys.call_library"),
+        Binding("q", "quality_reviews", "keys.quality_reviews"),
         Binding("a", "assessment", "keys.assessment"),
         Binding("u", "resume_exam", "keys.resume_exam"),
     ]
@@ -58,6 +59,7 @@ class TrackScreen(TrainerScreen):
             yield ProgressBar(total=len(track.lessons), show_eta=False, id="track-progress")
             yield Static("", id="track-exam")
             yield Static("", id="track-roleplay")
+            yield Static("", id="track-quality")
             yield Static("", id="track-assessment")
             yield Static("", id="track-completion")
             yield OptionList(id="lessons")
@@ -85,6 +87,9 @@ class TrackScreen(TrainerScreen):
         self.query_one("#track-progress", ProgressBar).update(progress=finished)
         self.query_one("#track-exam", Static).update(self._exam_line())
         self.query_one("#track-roleplay", Static).update(self._roleplay_line())
+        quality = self.query_one("#track-quality", Static)
+        quality.update(self._quality_line())
+        quality.display = bool(track.practice.quality_reviews)
         result = self._result()
         self.query_one("#track-assessment", Static).update(self._assessment_line(result))
         self.query_one("#track-completion", Static).update(self._completion_line(result))
@@ -105,6 +110,8 @@ class TrackScreen(TrainerScreen):
             return bool(self.context.roleplays.scenarios_of(self.track))
         if action == "call_library":
             return bool(self.context.library.calls)
+        if action == "quality_reviews":
+            return bool(self.track.practice.quality_reviews)
         if action == "resume_exam":
             return self._open_sitting() is not None
         return True
@@ -170,6 +177,17 @@ class TrackScreen(TrainerScreen):
         shown = f"{best:g}" if best is not None else "-"
         assessed = len(self.track.practice.scenarios)
         return self.t("track.roleplay_line", count=len(scenarios), assessed=assessed, best=shown)
+
+    def _quality_line(self) -> str:
+        person = self.trainer_app.signed_in_person
+        scores = self.context.assessments.quality_review_scores(person, person.id, self.track)
+        done = sum(score is not None for score in scores)
+        return self.t("track.quality_line", count=len(scores), done=done)
+
+    def action_quality_reviews(self) -> None:
+        from trainer.ui.screens.quality_reviews import QualityReviewsScreen
+
+        self.app.push_screen(QualityReviewsScreen(self.track_id))
 
     def action_assessment(self) -> None:
         from trainer.ui.screens.assessment import AssessmentScreen
