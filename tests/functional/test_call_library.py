@@ -8,7 +8,7 @@ from textual.widgets import OptionList, Select, SelectionList
 
 from tests.functional.helpers import PASSWORD, SIZE, screen_text, sign_in
 from trainer.services.context import TrainerContext
-from trainer.storage.records import CalibrationReview, RolePlayRun, now
+from trainer.storage.records import CalibrationReview, QualityReviewAttempt, RolePlayRun, now
 from trainer.ui.app import make_app
 from trainer.ui.screens import (
     AssessmentScreen,
@@ -22,9 +22,10 @@ from trainer.ui.screens import (
 BREACH = "wrong_address_breach"
 
 
-def supervisor_with_three_of_four_items(context: TrainerContext) -> None:
-    """周强 on the supervisor track: both role-plays played in exam mode (80 and 70) and one
-    of the two calibration calls reviewed (95), so the practical waits for the other call."""
+def supervisor_with_five_of_six_items(context: TrainerContext) -> None:
+    """周强 on the supervisor track: both role-plays played in exam mode (80 and 70), both
+    quality reviews handed in (100 and 80) and one of the two calibration calls reviewed (95),
+    so the practical waits for the other call."""
     context.accounts.set_up("星河电商", "陈静", PASSWORD, person_id="chen")
     boss = context.accounts.person("chen")
     zhou = context.accounts.add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
@@ -41,6 +42,18 @@ def supervisor_with_three_of_four_items(context: TrainerContext) -> None:
                 passed=True,
             )
         )
+    for case, total in (("appliance_repairs_q3", 100), ("online_returns_q2", 80)):
+        context.store.person_file("zhou").insert(
+            QualityReviewAttempt(
+                id=f"qr-{case}",
+                case=case,
+                lang="en",
+                answers={},
+                total=total,
+                passed=True,
+                parts={},
+            )
+        )
     points = context.library.call("system_down_dont_know").reference_points()  # type: ignore[union-attr]
     points["closing"] = 5  # five points off the reference on one item
     review = context.calls.submit(zhou, "system_down_dont_know", points, "en")
@@ -48,7 +61,7 @@ def supervisor_with_three_of_four_items(context: TrainerContext) -> None:
 
 
 async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerContext) -> None:
-    supervisor_with_three_of_four_items(context)
+    supervisor_with_five_of_six_items(context)
     zhou = context.accounts.person("zhou")
     track = context.library.track("supervisor")
     assert track is not None
@@ -57,7 +70,7 @@ async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerCont
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "zhou", PASSWORD)
-        assert "practical: 3 of 4 items done" in screen_text(app)  # the home screen
+        assert "practical: 5 of 6 items done" in screen_text(app)  # the home screen
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TrackScreen)
@@ -122,20 +135,22 @@ async def test_a_supervisor_calibrates_a_call_and_it_counts(context: TrainerCont
         await pilot.pause()
         assert isinstance(app.screen, AssessmentScreen)
         text = screen_text(app)
-        assert "实操（各计分项的平均）：85   权重 60%" in text
+        assert "实操（各计分项的平均）：86.7   权重 60%" in text  # (80+70+95+95+100+80)/6
         assert "  · 通话评分《包裹寄到旧地址——读出了客户地址》：95" in text
         assert "  · 情景演练《主管接手升级的重大投诉》：80" in text
 
     [record] = context.store.person_file("zhou").all(CalibrationReview)[1:]
     assert (record.call, record.points["listen"], record.agreement) == (BREACH, 15, 95)
     assert record.within_tolerance and record.total == 0
-    assert context.assessments.practical_score(zhou, "zhou", track) == 85  # (80+70+95+95)/4
+    assert (
+        context.assessments.practical_score(zhou, "zhou", track) == 86.7
+    )  # (80+70+95+95+100+80)/6
 
 
 async def test_a_missed_red_line_is_outside_tolerance(context: TrainerContext) -> None:
     """Scoring the breach call as if the address had never been read out: the review's
     total is 95 against the reference's 0, and the calibration scores nothing."""
-    supervisor_with_three_of_four_items(context)
+    supervisor_with_five_of_six_items(context)
     app = make_app(context)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "zhou", PASSWORD)
@@ -160,7 +175,7 @@ async def test_a_missed_red_line_is_outside_tolerance(context: TrainerContext) -
         assert "Calibration score: 0" in text
     zhou = context.accounts.person("zhou")
     track = context.library.track("supervisor")
-    assert context.assessments.practical_score(zhou, "zhou", track) == 61.2  # (80+70+95+0)/4
+    assert context.assessments.practical_score(zhou, "zhou", track) == 70.8  # (80+70+95+0+100+80)/6
 
 
 async def test_a_frontline_learner_spots_what_went_wrong(context: TrainerContext) -> None:

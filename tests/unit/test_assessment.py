@@ -334,8 +334,8 @@ def test_supervisor_needs_frontline_completed_or_certified_first(
 def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
     people: Any, library: ContentLibrary
 ) -> None:
-    """Two role-plays and two calibration calls: the practical waits for all four, then is
-    their mean, and what is missing names the call still to review."""
+    """Two role-plays, two calibration calls and two quality reviews: the practical waits for
+    all six, then is their mean, and what is missing names the call still to review."""
     store, boss, _ = people
     Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
     track = library.tracks["supervisor"].model
@@ -354,6 +354,8 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
         ("scenario", "coaching_session", 70),
         ("calibration", "system_down_dont_know", 90),
         ("calibration", "wrong_address_breach", None),
+        ("quality_review", "appliance_repairs_q3", None),
+        ("quality_review", "online_returns_q2", None),
     ]
     result = service.assess(boss, "zhou", "supervisor")
     assert result.practical is None
@@ -367,4 +369,18 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
     ]
 
     calls.scores["wrong_address_breach"] = 0  # a missed red line
-    assert service.assess(boss, "zhou", "supervisor").practical == 60  # (80+70+90+0)/4
+    assert service.assess(boss, "zhou", "supervisor").practical is None  # reviews still to do
+    for case, total in (("appliance_repairs_q3", 100), ("online_returns_q2", 60)):
+        store.person_file("zhou").insert(
+            QualityReviewAttempt(
+                id=f"qr-{case}",
+                case=case,
+                lang="zh",
+                answers={},
+                total=total,
+                passed=True,
+                parts={},
+            )
+        )
+    # (80 + 70 + 90 + 0 + 100 + 60) / 6
+    assert service.assess(boss, "zhou", "supervisor").practical == 66.7

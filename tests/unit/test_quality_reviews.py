@@ -123,7 +123,7 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
         "Online shop care team: second-quarter review."
     ]
     assert todo[0].render("zh") == (
-        "还有质量复盘未完成：家电维修热线：第三季度质量复盘, 网店客服组：第二季度质量复盘。"
+        "还有质量复盘未完成：家电维修热线：第三季度质量复盘、网店客服组：第二季度质量复盘。"
     )
     reviews = context.quality_reviews
     first = case()
@@ -140,8 +140,11 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
     second = case("online_returns_q2")
     reviews.submit(supervisor, second.id, perfect(second), "en")
     context.roleplays.best_exam_score = lambda *args: 70.0  # type: ignore[method-assign]
-    # two role-plays at 70 and two reviews at 100: the mean over the four counted items
-    assert assessments.practical_score(supervisor, "wang", track) == 85.0
+    assert assessments.calls is not None
+    assessments.calls.counted_score = lambda *args: 40.0  # type: ignore[method-assign]
+    # two role-plays at 70, two calibration calls at 40 and two reviews at 100: the mean over
+    # the six counted items
+    assert assessments.practical_score(supervisor, "wang", track) == 70.0
 
 
 def test_a_case_with_a_short_row_names_its_file_and_line(tmp_path: Path) -> None:

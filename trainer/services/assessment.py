@@ -245,7 +245,9 @@ class Assessments:
             todo = [i for i in items if i.kind == kind.kind and i.score is None]
             if todo:
                 titles: dict[str, str | int | float] = {
-                    f"scenarios:{lang}": ", ".join(item.title[lang] for item in todo)
+                    f"scenarios:{lang}": ("、" if lang == "zh" else ", ").join(
+                        item.title[lang] for item in todo
+                    )
                     for lang in ("zh", "en")
                 }
                 missing.append(Note(area="assessment", key=kind.missing_key, values=titles))
