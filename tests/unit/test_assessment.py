@@ -4,7 +4,6 @@ cleared-for-duty gate condition by condition."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,11 @@ from trainer.content.models import Track
 from trainer.locations import bundled_content_root
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
+from trainer.services.exams import Exams
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
-from trainer.storage.records import Certificate, Person, RolePlayRun
+from trainer.services.roleplay.service import RolePlays
+from trainer.storage.records import Certificate, ExamAttempt, Person, RolePlayRun
 from trainer.storage.repositories import DataStore
 
 PASSWORD = "correct horse"
@@ -40,48 +41,6 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 )
 def test_grade_bands(score: float, grade: str) -> None:
     assert grade_for(score) == grade
-
-
-@dataclass
-class FakeExams:
-    """Stands in for the exam service: a fixed counted theory score."""
-
-    theory: float | None
-
-    def counted_score(self, actor: Any, person_id: str, track_id: str) -> float | None:
-        return self.theory
-
-
-@dataclass
-class FakeRolePlays:
-    """Stands in for the role-play service: fixed best exam-run scores per scenario."""
-
-    best: dict[str, float] = field(default_factory=dict)
-    drill_passed: bool = False
-
-    def best_exam_score(self, actor: Any, person_id: str, scenario_id: str) -> float | None:
-        return self.best.get(scenario_id)
-
-    def practical_score(self, actor: Any, person_id: str, track: Any) -> float | None:
-        scores = [self.best.get(sid) for sid in track.practice.scenarios]
-        if any(score is None for score in scores):
-            return None
-        return sum(s for s in scores if s is not None) / len(scores)
-
-    def runs(self, actor: Any, person_id: str, scenario_id: str | None = None) -> list[Any]:
-        if not self.drill_passed:
-            return []
-        return [
-            RolePlayRun(
-                id="r",
-                scenario=scenario_id or "",
-                mode="practice",
-                lang="zh",
-                scenario_version="v",
-                passed=True,
-                total=100,
-            )
-        ]
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +84,51 @@ def assessments(
     practical: float | None,
     drill: bool = False,
 ) -> Assessments:
-    best = {} if practical is None else dict.fromkeys(COUNTED, practical)
-    return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill))  # type: ignore[arg-type]
+    """The real service over records that give every learner these scores: a counted sitting
+    of each track's exam scoring `theory`, an exam run of each counted role-play scoring
+    `practical`, and, with `drill`, a passed practice run of each script drill. Called again,
+    it replaces the records the previous call wrote."""
+    finished = NOW - dt.timedelta(days=30)
+    drills = {sid for loaded in library.tracks.values() for sid in loaded.model.script_drill}
+    for person in store.people():
+        if not person.has_role("learner"):
+            continue
+        records = store.person_file(person.id)
+        for track_id in library.tracks:
+            attempt_id = f"att-{track_id}"
+            records.delete(ExamAttempt, attempt_id)
+            if theory is not None:
+                records.put(
+                    ExamAttempt(
+                        id=attempt_id,
+                        track=track_id,
+                        seed=1,
+                        question_ids=[],
+                        started_at=finished,
+                        submitted_at=finished,
+                        score=theory,
+                    )
+                )
+        for scenario_id in {*COUNTED, *drills}:
+            for mode, total, passed in (("exam", practical, None), ("practice", 100, drill)):
+                run_id = f"rp-{mode}-{scenario_id}"
+                records.delete(RolePlayRun, run_id)
+                if (mode == "exam" and scenario_id not in COUNTED) or total is None:
+                    continue
+                records.put(
+                    RolePlayRun(
+                        id=run_id,
+                        scenario=scenario_id,
+                        mode=mode,  # type: ignore[arg-type]
+                        lang="zh",
+                        scenario_version="v",
+                        started_at=finished,
+                        finished_at=finished,
+                        total=total,
+                        passed=passed,
+                    )
+                )
+    return Assessments(store, library, Exams(store, library), RolePlays(store, library))
 
 
 @pytest.mark.parametrize(

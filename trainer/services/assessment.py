@@ -21,11 +21,12 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
-from trainer.services.exams import Exams
-from trainer.services.mentoring import current_sign_off, days_left
+from trainer.services.exams import Exams, counted_score_of
+from trainer.services.mentoring import days_left, standing_sign_off
 from trainer.services.notes import Note
-from trainer.services.roleplay.service import RolePlays
-from trainer.storage.records import Certificate, LessonDone, Mentorship, Person, now
+from trainer.services.roleplay.service import RolePlays, best_exam_score_of, practical_score_of
+from trainer.services.snapshot import PersonRecords, RosterRecords
+from trainer.storage.records import Person, now
 from trainer.storage.repositories import DataStore
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
@@ -111,7 +112,21 @@ class Assessments:
     def assess(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
     ) -> Result:
-        return self._assess(actor, person_id, track_id, at or now(), frozenset())
+        require_reader(self.store, actor, person_id)
+        self.track(track_id)  # an unknown track is refused before any file is read
+        records = PersonRecords.read(self.store, person_id)
+        return self.assess_records(records, RosterRecords.read(self.store), track_id, at)
+
+    def assess_records(
+        self,
+        records: PersonRecords,
+        roster: RosterRecords,
+        track_id: str,
+        at: dt.datetime | None = None,
+    ) -> Result:
+        """`assess` from a person's records and the roster already read (the caller has
+        checked who may read them): a gradebook assesses everyone from one reading each."""
+        return self._assess(records, roster, track_id, at or now(), frozenset())
 
     def completion(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
@@ -122,23 +137,20 @@ class Assessments:
 
     def _assess(
         self,
-        actor: Person,
-        person_id: str,
+        records: PersonRecords,
+        roster: RosterRecords,
         track_id: str,
         at: dt.datetime,
         within: frozenset[str],
     ) -> Result:
         """`within`: the tracks whose prerequisites are being checked, so a cycle of
         `requires` ends (as unmet) instead of recursing forever."""
-        require_reader(self.store, actor, person_id)
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None
         has_practice = bool(track.practice.scenarios)
-        theory = self.exams.counted_score(actor, person_id, track_id) if has_theory else None
-        practical = (
-            self.roleplays.practical_score(actor, person_id, track) if has_practice else None
-        )
+        theory = counted_score_of(track, records.attempts_on(track_id)) if has_theory else None
+        practical = practical_score_of(track, records.runs) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
         if not has_theory:
@@ -147,7 +159,7 @@ class Assessments:
             practical_weight = 0.0
 
         missing: list[Note] = []
-        lessons = self._lessons_criterion(person_id, track)
+        lessons = self._lessons_criterion(records, track)
         if lessons.detail is not None:
             missing.append(lessons.detail)
         if has_theory and theory is None:
@@ -156,7 +168,7 @@ class Assessments:
             todo = [
                 sid
                 for sid in track.practice.scenarios
-                if self.roleplays.best_exam_score(actor, person_id, sid) is None
+                if best_exam_score_of(records.runs, sid) is None
             ]
             titles = ", ".join(self._scenario_title(sid) for sid in todo)
             missing.append(
@@ -205,7 +217,7 @@ class Assessments:
                 )
 
         prerequisites = [
-            self._prerequisite(actor, person_id, required, at, within | {track.id})
+            self._prerequisite(records, roster, required, at, within | {track.id})
             for required in track.requires
         ]
         missing.extend(c.detail for c in prerequisites if c.detail is not None)
@@ -230,7 +242,7 @@ class Assessments:
 
         gate: list[GateCondition] = []
         if track.gate == "cleared_for_duty":
-            gate = self._gate(actor, person_id, track, assessment_passed, at)
+            gate = self._gate(records, roster, track, assessment_passed, at)
             missing.extend(condition.detail for condition in gate if condition.detail)
         return Result(
             track=track_id,
@@ -253,20 +265,18 @@ class Assessments:
         the lessons, everything the assessment still misses, and the script drill (the
         sign-off itself left out: it is what the mentor is about to give)."""
         track = self.track(track_id)
-        result = self.assess(actor, person_id, track_id, at)
+        require_reader(self.store, actor, person_id)
+        records = PersonRecords.read(self.store, person_id)
+        result = self.assess_records(records, RosterRecords.read(self.store), track_id, at)
         gaps = [note for note in result.missing if note.key != "not_signed_off"]
         if track.gate != "cleared_for_duty":  # the gate already names an undone drill
-            undrilled = self._undrilled(actor, person_id, track)
+            undrilled = self._undrilled(records, track)
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
 
-    def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
-        done = {
-            record.lesson
-            for record in self.store.person_file(person_id).all(LessonDone)
-            if record.track == track.id
-        }
+    def _lessons_criterion(self, records: PersonRecords, track: Track) -> Criterion:
+        done = records.lessons_on(track.id)
         counts = {"done": sum(lesson.id in done for lesson in track.lessons)}
         counts["total"] = len(track.lessons)
         met = counts["done"] == counts["total"]
@@ -275,8 +285,8 @@ class Assessments:
 
     def _prerequisite(
         self,
-        actor: Person,
-        person_id: str,
+        records: PersonRecords,
+        roster: RosterRecords,
         required: str,
         at: dt.datetime,
         within: frozenset[str],
@@ -286,26 +296,18 @@ class Assessments:
         track = self.library.track(required)
         if track is not None:
             titles = {f"track:{lang}": track.title.get(lang) for lang in ("zh", "en")}
-        certified = any(
-            c.person == person_id
-            and c.track == required
-            and c.revoked_at is None
-            and (c.expires_at is None or c.expires_at > at)
-            for c in self.store.roster.all(Certificate)
-        )
+        certified = roster.current_certificate(records.person_id, required, at) is not None
         met = certified or (
             track is not None
             and required not in within
-            and self._assess(actor, person_id, required, at, within).passed
+            and self._assess(records, roster, required, at, within).passed
         )
         detail = None if met else Note(area="assessment", key="prerequisite_missing", values=titles)
         return Criterion("prerequisite", met, detail, titles)
 
-    def _undrilled(self, actor: Person, person_id: str, track: Track) -> list[str]:
+    def _undrilled(self, records: PersonRecords, track: Track) -> list[str]:
         return [
-            sid
-            for sid in track.script_drill
-            if not any(run.passed for run in self.roleplays.runs(actor, person_id, sid))
+            sid for sid in track.script_drill if not any(run.passed for run in records.runs_of(sid))
         ]
 
     def _drill_note(self, undrilled: list[str]) -> Note:
@@ -320,11 +322,17 @@ class Assessments:
         return scenario.title.get("zh") if scenario else scenario_id
 
     def _gate(
-        self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime
+        self,
+        records: PersonRecords,
+        roster: RosterRecords,
+        track: Track,
+        passed: bool,
+        at: dt.datetime,
     ) -> list[GateCondition]:
         conditions = [GateCondition("assessment", passed)]
+        person_id = records.person_id
 
-        undrilled = self._undrilled(actor, person_id, track)
+        undrilled = self._undrilled(records, track)
         conditions.append(
             GateCondition(
                 "script_drill",
@@ -333,7 +341,7 @@ class Assessments:
             )
         )
 
-        mentorships = [m for m in self.store.roster.all(Mentorship) if m.mentee == person_id]
+        mentorships = roster.mentorships_of(person_id)
         if not mentorships:
             days = track.mentorship_days
             conditions.append(
@@ -354,7 +362,12 @@ class Assessments:
             )
             conditions.append(GateCondition("mentorship", done, detail))
 
-        signed = current_sign_off(self.store, person_id, track.id) is not None
+        signed = (
+            standing_sign_off(
+                roster.sign_offs_of(person_id), roster.withdrawals_of(person_id), track.id
+            )
+            is not None
+        )
         conditions.append(
             GateCondition(
                 "sign_off",

@@ -195,15 +195,25 @@ class RecordFile:
     def all(self, model: type[RecordT]) -> list[RecordT]:
         return [self._validated(model, row) for row in self.rows(model.table)]
 
+    def all_of(self, *models: type[Record]) -> dict[str, list[Any]]:
+        """Several tables' records, validated, from one reading of the file (keyed by table):
+        for a view that needs a person's lessons, attempts and runs at once."""
+        found = self.tables(*(model.table for model in models))
+        return {
+            model.table: [self._validated(model, row) for row in found[model.table]]
+            for model in models
+        }
+
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The table's records as stored, unvalidated: for a quick look that needs no model
         (who can sign in). Anything acted on is read through `get` or `all`."""
         return self.tables(table)[table]
 
     def tables(self, *names: str) -> dict[str, list[dict[str, Any]]]:
-        """Several tables' records as stored, from one reading of the file."""
-        with self._database(write=False) as database:
-            return {name: [dict(row) for row in database.table(name).all()] for name in names}
+        """Several tables' records as stored, from one reading of the file. Read straight from
+        the storage: TinyDB reads the whole file again for every table it is asked for."""
+        data = self._storage().read() or {}
+        return {name: [dict(row) for row in data.get(name, {}).values()] for name in names}
 
     def _writable(self, record: Record) -> dict[str, Any]:
         """The record as it will be stored, refused unless it reads back: `model_copy`
