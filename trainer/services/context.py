@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from trainer.services.accounts import Accounts
     from trainer.services.assessment import Assessments
     from trainer.services.certificates import Certificates
+    from trainer.services.cohort import Cohorts
     from trainer.services.exams import Exams
+    from trainer.services.gradebook import Gradebook
     from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
     from trainer.services.progress import Progress
@@ -103,6 +105,18 @@ class TrainerContext:
         return Mentoring(self.store, self.library)
 
     @cached_property
+    def gradebook(self) -> Gradebook:
+        from trainer.services.gradebook import Gradebook
+
+        return Gradebook(self.store, self.library, self.assessments)
+
+    @cached_property
+    def cohorts(self) -> Cohorts:
+        from trainer.services.cohort import Cohorts
+
+        return Cohorts(self.gradebook)
+
+    @cached_property
     def item_analysis(self) -> ItemAnalysis:
         from trainer.services.item_analysis import ItemAnalysis
 
@@ -135,6 +149,8 @@ def _content_users() -> tuple[str, ...]:
         "certificates",
         "mentoring",
         "item_analysis",
+        "gradebook",
+        "cohorts",
     )
 
 
