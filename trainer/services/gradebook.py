@@ -144,6 +144,19 @@ class Gradebook:
             for row, _ in self.entries(actor, track, team, cohort, status, include_deactivated, at)
         ]
 
+    def learner(
+        self, actor: Person, person_id: str, at: dt.datetime | None = None
+    ) -> tuple[GradebookRow, PersonRecords]:
+        """One person's row (on their current track) and their records: the learner's record
+        screen shows these to a trainer when the learner has no mentor."""
+        require_role(actor, "trainer")
+        roster = RosterRecords.read(self.store)
+        person = roster.by_id.get(person_id)
+        if person is None:
+            raise GradebookError("unknown_person", person=person_id)
+        records = PersonRecords.read(self.store, person_id)
+        return self.row_of(person, records, roster, None, at or now()), records
+
     def teams(self) -> list[str]:
         return sorted({p.team for p in self.store.people() if p.team})
 

@@ -91,10 +91,7 @@ class MenteeRow:
 
     @property
     def weakest_step(self) -> str | None:
-        scored = [c for c in self.competencies if c.average is not None]
-        if not scored or len({c.average for c in scored}) == 1:
-            return None  # no runs yet, or every step as strong as the others
-        return min(scored, key=lambda c: c.average or 0).step
+        return weakest_of(self.competencies)
 
 
 @dataclass(frozen=True)
@@ -457,6 +454,14 @@ class Mentoring:
             for w in self.withdrawals(mentee_id)
         ]
         return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def weakest_of(found: list[Competency]) -> str | None:
+    """The step with the lowest average; None with no runs yet, or every step alike."""
+    scored = [c for c in found if c.average is not None]
+    if not scored or len({c.average for c in scored}) == 1:
+        return None
+    return min(scored, key=lambda c: c.average or 0).step
 
 
 def competencies(runs: list[RolePlayRun]) -> list[Competency]:

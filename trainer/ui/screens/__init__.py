@@ -15,6 +15,8 @@ _MODULES = {
     "MenteeScreen": "mentee",
     "NoOrganisationScreen": "no_organisation",
     "CertificatesScreen": "certificates",
+    "CohortScreen": "cohort",
+    "GradebookScreen": "gradebook",
     "AssessmentScreen": "assessment",
     "ExamIntroScreen": "exam_intro",
     "ExamResultScreen": "exam_result",
@@ -37,10 +39,12 @@ __all__ = [
     "AssessmentScreen",
     "BankEditorScreen",
     "CertificatesScreen",
+    "CohortScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
     "ExamReviewScreen",
     "ExamScreen",
+    "GradebookScreen",
     "HomeScreen",
     "LessonScreen",
     "MenteeScreen",
@@ -61,10 +65,12 @@ if TYPE_CHECKING:
     from trainer.ui.screens.assessment import AssessmentScreen
     from trainer.ui.screens.bank_editor import BankEditorScreen
     from trainer.ui.screens.certificates import CertificatesScreen
+    from trainer.ui.screens.cohort import CohortScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen
     from trainer.ui.screens.exam_result import ExamResultScreen
     from trainer.ui.screens.exam_review import ExamReviewScreen
+    from trainer.ui.screens.gradebook import GradebookScreen
     from trainer.ui.screens.home import HomeScreen
     from trainer.ui.screens.lesson import LessonScreen
     from trainer.ui.screens.mentee import MenteeScreen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -57,6 +58,17 @@ class PeopleScreen(TrainerScreen):
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
         table.focus()
+
+    @on(DataTable.RowSelected, "#people-table")
+    def open_record(self, event: DataTable.RowSelected) -> None:
+        """Enter on a learner opens their record (as the gradebook does); on others, edits."""
+        from trainer.ui.screens.mentee import MenteeScreen
+
+        person = self._selected()
+        if person is not None and person.has_role("learner"):
+            self.app.push_screen(MenteeScreen(person.id))
+        else:
+            self.action_edit()
 
     def _selected(self) -> Person | None:
         table = self.query_one("#people-table", DataTable)
