@@ -74,6 +74,10 @@ def _run(run_id: str, total: float, apologise: float, days_ago: int) -> RolePlay
 
 @pytest.fixture
 def org(context: TrainerContext) -> TrainerContext:
+    return build_organisation(context)
+
+
+def build_organisation(context: TrainerContext) -> TrainerContext:
     """Cohort C1: ann (every lesson, theory 90, practical 80: certified), bob (2 lessons,
     theory 40), cat (new hire, nothing done, mentored by liu). Cohort C2: eve (every lesson,
     theory 70, practical 60: passed, no certificate) and dan (deactivated)."""

@@ -122,6 +122,7 @@ class GradebookScreen(TrainerScreen):
         yield Footer(compact=True)
 
     def fill(self) -> None:
+        self.query_one("#gradebook-table", DataTable).focus()  # not the search box: keys act
         self.load()
 
     # ------------------------------------------------------------ reading
