@@ -20,6 +20,7 @@ Deactivated learners are left out unless asked for.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
@@ -104,13 +105,44 @@ class Gradebook:
     ) -> list[tuple[GradebookRow, PersonRecords]]:
         """Each learner's row with the records it was computed from (the cohort dashboard
         reads their runs and answers), sorted by name. Trainers only."""
+        found = list(self._each(actor, track, team, cohort, status, include_deactivated, at))
+        return sorted(found, key=lambda entry: (entry[0].name, entry[0].person_id))
+
+    def rows(
+        self,
+        actor: Person,
+        track: str | None = None,
+        team: str | None = None,
+        cohort: str | None = None,
+        status: Status | None = None,
+        include_deactivated: bool = False,
+        at: dt.datetime | None = None,
+    ) -> list[GradebookRow]:
+        """One row per learner, filtered, sorted by name (see the module's docstring). Each
+        learner's records are let go once their row is made: holding a thousand files'
+        records at once made the garbage collector walk them again and again."""
+        found = [
+            row
+            for row, _ in self._each(actor, track, team, cohort, status, include_deactivated, at)
+        ]
+        return sorted(found, key=lambda row: (row.name, row.person_id))
+
+    def _each(
+        self,
+        actor: Person,
+        track: str | None,
+        team: str | None,
+        cohort: str | None,
+        status: Status | None,
+        include_deactivated: bool,
+        at: dt.datetime | None,
+    ) -> Iterator[tuple[GradebookRow, PersonRecords]]:
         require_role(actor, "trainer")
         self.check_track(track)
         if status is not None and status not in STATUSES:
             raise GradebookError("unknown_status", status=status, statuses=", ".join(STATUSES))
         moment = at or now()
         roster = RosterRecords.read(self.store)
-        found = []
         for person in roster.people:
             if not person.has_role("learner") or not person.tracks:
                 continue  # a learner on no track has nothing to grade
@@ -125,24 +157,7 @@ class Gradebook:
             records = PersonRecords.read(self.store, person.id)
             row = self.row_of(person, records, roster, track, moment)
             if status is None or row.status == status:
-                found.append((row, records))
-        return sorted(found, key=lambda entry: (entry[0].name, entry[0].person_id))
-
-    def rows(
-        self,
-        actor: Person,
-        track: str | None = None,
-        team: str | None = None,
-        cohort: str | None = None,
-        status: Status | None = None,
-        include_deactivated: bool = False,
-        at: dt.datetime | None = None,
-    ) -> list[GradebookRow]:
-        """One row per learner, filtered, sorted by name (see the module's docstring)."""
-        return [
-            row
-            for row, _ in self.entries(actor, track, team, cohort, status, include_deactivated, at)
-        ]
+                yield row, records
 
     def learner(
         self, actor: Person, person_id: str, at: dt.datetime | None = None
