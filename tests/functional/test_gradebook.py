@@ -5,19 +5,28 @@ same record."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from rich.cells import cell_len
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from tests.functional.helpers import PASSWORD, SIZE, screen_text, sign_in
 from tests.unit.test_gradebook import build_organisation
 from trainer.services.context import TrainerContext, open_context
 from trainer.settings import Settings
 from trainer.ui.app import TrainerApp, make_app
-from trainer.ui.dialogs import ChoiceDialog
-from trainer.ui.screens import CohortScreen, GradebookScreen, MenteeScreen, PeopleScreen
+from trainer.ui.dialogs import ChoiceDialog, TextDialog
+from trainer.ui.screens import (
+    CohortScreen,
+    ExamReviewScreen,
+    GradebookScreen,
+    MenteeScreen,
+    PeopleScreen,
+)
 from trainer.ui.widgets import BarChart
 
 
@@ -59,7 +68,9 @@ async def pick(app: TrainerApp, pilot: Any, key: str, label: str) -> None:
     await pilot.pause()
 
 
-async def test_filter_sort_and_search_the_gradebook(org: TrainerContext) -> None:
+async def test_filter_sort_search_and_save_the_gradebook(
+    org: TrainerContext, tmp_path: Path
+) -> None:
     app = make_app(org)
     async with app.run_test(size=SIZE) as pilot:
         await open_gradebook(app, pilot)
@@ -91,6 +102,20 @@ async def test_filter_sort_and_search_the_gradebook(org: TrainerContext) -> None
         assert app.screen.query_one("#gradebook-search", Input).value == "bob"
         assert names(app) == ["Bob 包"]
 
+        await pilot.press("enter", "x")  # saves what is shown
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text-value", Input).value = str(tmp_path / "bob.txt")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Save as .xlsx, .csv or .pdf" in screen_text(app)
+        app.screen.query_one("#text-value", Input).value = str(tmp_path / "bob.xlsx")
+        await pilot.press("enter")
+        await pilot.pause()
+    sheet = load_workbook(tmp_path / "bob.xlsx").active
+    assert [row[:2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [("bob", "Bob 包")]
+    assert not (tmp_path / "bob.txt").exists()
+
 
 async def test_enter_opens_a_learners_record(org: TrainerContext) -> None:
     app = make_app(org)
@@ -104,6 +129,17 @@ async def test_enter_opens_a_learners_record(org: TrainerContext) -> None:
         assert "No mentor assigned. · certified" in text
         assert "best theory 90 · best practical 80" in text
         assert "Apologise" in text and "60% over 2 run(s)" in text
+        runs = app.screen.query_one("#mentee-runs", OptionList)
+        runs.focus()
+        runs.highlighted = runs.get_option_index("exam:a1")  # the counted sitting
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamReviewScreen)
+        review = screen_text(app)
+        assert "Review (score 90)" in review and "Answer given:" in review
+        assert "Your answer" not in review  # a trainer reads someone else's paper
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         table = app.screen.query_one("#gradebook-table", DataTable)
@@ -114,7 +150,7 @@ async def test_enter_opens_a_learners_record(org: TrainerContext) -> None:
         assert "Mentorship" in screen_text(app)  # with a mentor: the mentor's view
 
 
-async def test_the_cohort_dashboard(org: TrainerContext) -> None:
+async def test_the_cohort_dashboard(org: TrainerContext, tmp_path: Path) -> None:
     app = make_app(org)
     async with app.run_test(size=(120, 60)) as pilot:
         await open_gradebook(app, pilot)
@@ -129,6 +165,14 @@ async def test_the_cohort_dashboard(org: TrainerContext) -> None:
         assert "Weakest step: Apologise" in text
         missed = app.screen.query_one("#cohort-missed", DataTable)
         assert str(missed.get_row_at(0)[0]) == "2/2"
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one("#text-value", Input).value = str(tmp_path / "c1.pdf")
+        await pilot.press("enter")
+        await pilot.pause()
+    text = PdfReader(tmp_path / "c1.pdf").pages[0].extract_text()
+    assert "Cohort dashboard: C1" in text and "Completion funnel" in text
 
 
 async def test_the_cohort_dashboard_lines_up_in_chinese(org: TrainerContext) -> None:

@@ -116,13 +116,21 @@ def build_organisation(context: TrainerContext) -> TrainerContext:
                 )
             )
     ann = context.store.person_file("ann")
-    ann.put(_sitting("a1", 90, {"b:q1": 1, "b:q2": 0}))
-    ann.put(_sitting("a2", 100, {"b:q1": 1, "b:q2": 1}, practice=True))  # never counts
+    ann.put(_sitting("a1", 90, {"frontline_core:fc-011": 1, "frontline_core:fc-013": 0}))
+    ann.put(
+        _sitting("a2", 100, {"frontline_core:fc-011": 1, "frontline_core:fc-013": 1}, practice=True)
+    )  # never counts
     ann.put(_run("r1", 70, 10, days_ago=9))  # apology 40%, a week before the next
     ann.put(_run("r2", 80, 20, days_ago=2))  # apology 80%
-    context.store.person_file("bob").put(_sitting("b1", 40, {"b:q1": 0, "b:q2": 0, "b:q3": 0.5}))
+    context.store.person_file("bob").put(
+        _sitting(
+            "b1",
+            40,
+            {"frontline_core:fc-011": 0, "frontline_core:fc-013": 0, "frontline_core:fc-021": 0.5},
+        )
+    )
     eve = context.store.person_file("eve")
-    eve.put(_sitting("e1", 70, {"b:q1": 1}))
+    eve.put(_sitting("e1", 70, {"frontline_core:fc-011": 1}))
     eve.put(_run("e2", 60, 25, days_ago=2))
     context.store.roster.insert(
         Certificate(
@@ -221,7 +229,11 @@ def test_cohort_funnel_rates_steps_and_missed_questions(org: TrainerContext) -> 
     assert steps["apologize"].trend == 40
     assert dashboard.weakest_step == "apologize"
     missed = [(q.key, q.missed, q.answered) for q in dashboard.missed]
-    assert missed == [("b:q2", 2, 2), ("b:q3", 1, 1), ("b:q1", 1, 2)]  # practice not counted
+    assert missed == [
+        ("frontline_core:fc-013", 2, 2),
+        ("frontline_core:fc-021", 1, 1),
+        ("frontline_core:fc-011", 1, 2),
+    ]  # practice not counted
     with pytest.raises(GradebookError) as unknown:
         org.cohorts.dashboard(boss(org), "C9")
     assert "C1, C2" in str(unknown.value.values["cohorts"])

@@ -111,7 +111,7 @@ class MenteeScreen(TrainerScreen):
                 runs.add_option(Option(self._run_text(run), id=run.id))
         for attempt in reversed(self.context.exams.attempts(actor, self.person_id)):
             if attempt.submitted_at is not None:
-                runs.add_option(Option(self._attempt_text(attempt), disabled=True))
+                runs.add_option(Option(self._attempt_text(attempt), id=f"exam:{attempt.id}"))
         if not runs.option_count:
             runs.add_option(Option(self.t("mentor.nothing_yet"), disabled=True))
 
@@ -242,10 +242,14 @@ class MenteeScreen(TrainerScreen):
 
     @on(OptionList.OptionSelected, "#mentee-runs")
     def open_run(self, event: OptionList.OptionSelected) -> None:
+        from trainer.ui.screens.exam_review import ExamReviewScreen
         from trainer.ui.screens.roleplay_result import RolePlayResultScreen
 
-        if event.option.id:
-            self.app.push_screen(RolePlayResultScreen(self.person_id, event.option.id))
+        option = event.option.id
+        if option and option.startswith("exam:"):
+            self.app.push_screen(ExamReviewScreen(option.removeprefix("exam:"), self.person_id))
+        elif option:
+            self.app.push_screen(RolePlayResultScreen(self.person_id, option))
 
     # ------------------------------------------------------------ actions
 
