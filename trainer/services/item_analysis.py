@@ -22,6 +22,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import mul
 from typing import Any
 
 from trainer.content.loader import ContentLibrary
@@ -85,17 +86,21 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
     dx = [x - mean_x for x in xs]
     dy = [y - mean_y for y in ys]
-    spread = math.sqrt(sum(d * d for d in dx) * sum(d * d for d in dy))
+    if len(dx) != len(dy):
+        raise ValueError("pearson needs two series of the same length")
+    # map(mul) and fsum run in C: the figures of 10,000 attempts in a fraction of the time
+    spread = math.sqrt(math.fsum(map(mul, dx, dx)) * math.fsum(map(mul, dy, dy)))
     if spread == 0:
         return None
-    return sum(a * b for a, b in zip(dx, dy, strict=True)) / spread
+    return math.fsum(map(mul, dx, dy)) / spread
 
 
 def variance(values: Sequence[float]) -> float:
     """The sample variance (n - 1) in floating point: `statistics.variance` computes in
     exact fractions, a hundred times slower over 10,000 attempts, for digits no one reads."""
     mean = statistics.fmean(values)
-    return sum((value - mean) ** 2 for value in values) / (len(values) - 1)
+    deviations = [value - mean for value in values]
+    return math.fsum(map(mul, deviations, deviations)) / (len(values) - 1)
 
 
 def question_statistics(

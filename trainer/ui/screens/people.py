@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -59,8 +58,7 @@ class PeopleScreen(TrainerScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
         table.focus()
 
-    @on(DataTable.RowSelected, "#people-table")
-    def open_record(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a learner opens their record (as the gradebook does); on others, edits."""
         from trainer.ui.screens.mentee import MenteeScreen
 
