@@ -336,3 +336,26 @@ def test_report_commands(org: TrainerContext, tmp_path: Path, capsys: Any) -> No
         == 1
     )
     assert "No learner is in the cohort C9" in capsys.readouterr().err
+
+
+def test_the_demo_gradebook_has_a_row_of_numbers_per_learner(
+    context: TrainerContext, tmp_path: Path
+) -> None:
+    """`trainer report learners -o g.xlsx` on the demo: every learner once, scores as numbers."""
+    from trainer.services.demo import DEMO_PEOPLE, build_demo
+
+    build_demo(context.store, context.library)
+    output = tmp_path / "g.xlsx"
+    assert main(["--data", str(context.store.root), "report", "learners", "-o", str(output)]) == 0
+    sheet = load_workbook(output).active
+    header = [cell.value for cell in sheet[1]]
+    rows = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    learners = {p.id for p in DEMO_PEOPLE if "learner" in p.roles and p.tracks}
+    assert set(rows) == learners and sheet.max_row == len(learners) + 1
+    zhao = rows["zhao-lei"]
+    assert (zhao["理论最好成绩"], zhao["实操"], zhao["加权总分"]) == (100, 100, 100)
+    assert zhao["已完成课程"] == zhao["课程总数"] > 0 and zhao["状态"] == "已获证"
+    assert isinstance(rows["sun-yue"]["理论最好成绩"], float)  # 38.1, a number
