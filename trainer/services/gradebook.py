@@ -86,9 +86,6 @@ class Gradebook:
     library: ContentLibrary
     assessments: Assessments
 
-    def track_ids(self) -> list[str]:
-        return list(self.library.tracks)
-
     def check_track(self, track_id: str | None) -> None:
         if track_id is not None and self.library.track(track_id) is None:
             raise GradebookError("unknown_track", track=track_id)
@@ -171,9 +168,6 @@ class Gradebook:
             raise GradebookError("unknown_person", person=person_id)
         records = PersonRecords.read(self.store, person_id)
         return self.row_of(person, records, roster, None, at or now()), records
-
-    def teams(self) -> list[str]:
-        return sorted({p.team for p in self.store.people() if p.team})
 
     def cohorts(self) -> list[str]:
         return sorted({p.cohort for p in self.store.people() if p.cohort})
