@@ -6,6 +6,7 @@
     trainer roleplay calibrate [PATH ...] [--json]                      scoring vs reviewers
     trainer certificate issue|export|revoke, trainer verify CODE        certificates
     trainer mentor assign, trainer report mentor MENTOR -o FILE.pdf     mentoring
+    trainer report learners -o FILE.xlsx, trainer report cohort C -o F  gradebook, cohorts
     trainer stats [BANK] [--json]                                       item analysis
     trainer import FILE -o BANK.yaml, trainer export BANK -o FILE       GIFT, Aiken, xlsx, csv
     trainer user add|edit|list|import|log|passwd|deactivate|remove     manage people
@@ -170,6 +171,22 @@ def build_parser() -> argparse.ArgumentParser:
     mentor_report.add_argument("-o", "--output", type=Path, help="PDF file")
     mentor_report.add_argument("--csv", dest="csv_file", type=Path, help="CSV file")
     mentor_report.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    learners_report = report_commands.add_parser("learners", help="the gradebook / 成绩册")
+    learners_report.add_argument("--track", help="one track only / 仅一个培训路径")
+    learners_report.add_argument("--team", help="one team only / 仅一个小组")
+    learners_report.add_argument("--cohort", help="one cohort only / 仅一个批次")
+    learners_report.add_argument(
+        "--status", choices=("not_started", "in_progress", "passed", "certified")
+    )
+    learners_report.add_argument(
+        "-o", "--output", type=Path, required=True, help=".xlsx, .csv or .pdf"
+    )
+    learners_report.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    cohort_report = report_commands.add_parser("cohort", help="a cohort's dashboard / 批次看板")
+    cohort_report.add_argument("cohort")
+    cohort_report.add_argument("--track", help="one track only / 仅一个培训路径")
+    cohort_report.add_argument("-o", "--output", type=Path, required=True, help="PDF file")
+    cohort_report.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     stats = commands.add_parser("stats", help="item analysis / 题目分析")
     stats.add_argument("bank", nargs="?", help="one bank only / 仅一个题库")
@@ -376,6 +393,24 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
         )
     if arguments.command in ("certificate", "verify"):
         return _certificate_dispatch(arguments, settings, tr)
+    if arguments.command == "report" and arguments.report_command in ("learners", "cohort"):
+        from trainer import cli_gradebook
+
+        context = open_context(settings)
+        if arguments.report_command == "cohort":
+            return cli_gradebook.report_cohort(
+                context, arguments.cohort, arguments.track, arguments.output, arguments.force, tr
+            )
+        return cli_gradebook.report_learners(
+            context,
+            arguments.track,
+            arguments.team,
+            arguments.cohort,
+            arguments.status,
+            arguments.output,
+            arguments.force,
+            tr,
+        )
     if arguments.command in ("mentor", "report"):
         from trainer import cli_mentoring
 

@@ -80,7 +80,7 @@ def report_mentor(
             )
             return 1
     if output is not None:
-        notes = {row.person_id: context.mentoring.notes(operator(), row.person_id) for row in rows}
+        notes = context.mentoring.notes_of(operator(), [row.person_id for row in rows])
         organisation = context.store.organisation()
         pdf = mentor_report_pdf(
             rows, notes, tr.lang, mentor.name, organisation.name if organisation else ""

@@ -136,6 +136,8 @@ async def test_a_trainer_reads_item_analysis(context: TrainerContext) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()  # the figures are computed off the screen's thread
+        await pilot.pause()
         assert "Facility and discrimination are percentages." in screen_text(app)
         table = app.screen.query_one("#question-stats", DataTable)
         assert table.row_count == len(expected)

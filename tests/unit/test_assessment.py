@@ -4,7 +4,6 @@ cleared-for-duty gate condition by condition."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -15,10 +14,19 @@ from trainer.locations import bundled_content_root
 from trainer.services.accounts import Accounts
 from trainer.services.assessment import Assessments, grade_for
 from trainer.services.context import TrainerContext
+from trainer.services.exams import Exams
 from trainer.services.mentoring import Mentoring
 from trainer.services.progress import Progress
+from trainer.services.roleplay.service import RolePlays
 from trainer.storage.interface import Store
-from trainer.storage.records import Certificate, Person, QualityReviewAttempt, RolePlayRun
+from trainer.storage.records import (
+    CalibrationReview,
+    Certificate,
+    ExamAttempt,
+    Person,
+    QualityReviewAttempt,
+    RolePlayRun,
+)
 
 pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
@@ -42,58 +50,6 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 )
 def test_grade_bands(score: float, grade: str) -> None:
     assert grade_for(score) == grade
-
-
-@dataclass
-class FakeExams:
-    """Stands in for the exam service: a fixed counted theory score."""
-
-    theory: float | None
-
-    def counted_score(self, actor: Any, person_id: str, track_id: str) -> float | None:
-        return self.theory
-
-
-@dataclass
-class FakeRolePlays:
-    """Stands in for the role-play service: fixed best exam-run scores per scenario."""
-
-    best: dict[str, float] = field(default_factory=dict)
-    drill_passed: bool = False
-
-    def best_exam_score(self, actor: Any, person_id: str, scenario_id: str) -> float | None:
-        return self.best.get(scenario_id)
-
-    def practical_score(self, actor: Any, person_id: str, track: Any) -> float | None:
-        scores = [self.best.get(sid) for sid in track.practice.scenarios]
-        if any(score is None for score in scores):
-            return None
-        return sum(s for s in scores if s is not None) / len(scores)
-
-    def runs(self, actor: Any, person_id: str, scenario_id: str | None = None) -> list[Any]:
-        if not self.drill_passed:
-            return []
-        return [
-            RolePlayRun(
-                id="r",
-                scenario=scenario_id or "",
-                mode="practice",
-                lang="zh",
-                scenario_version="v",
-                passed=True,
-                total=100,
-            )
-        ]
-
-
-@dataclass
-class FakeCalls:
-    """Stands in for the call library: fixed calibration scores per call."""
-
-    scores: dict[str, float] = field(default_factory=dict)
-
-    def counted_score(self, actor: Any, person_id: str, call_id: str) -> float | None:
-        return self.scores.get(call_id)
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +86,8 @@ COUNTED = (
 """The role-plays the frontline, new-hire and supervisor practicals count."""
 CALIBRATED = ("system_down_dont_know", "wrong_address_breach")
 """The calls the supervisor practical counts."""
+REVIEWED = ("appliance_repairs_q3", "online_returns_q2")
+"""The quality-review cases the supervisor practical counts."""
 
 
 def assessments(
@@ -139,9 +97,93 @@ def assessments(
     practical: float | None,
     drill: bool = False,
 ) -> Assessments:
-    best = {} if practical is None else dict.fromkeys(COUNTED, practical)
-    calls = FakeCalls({} if practical is None else dict.fromkeys(CALIBRATED, practical))
-    return Assessments(store, library, FakeExams(theory), FakeRolePlays(best, drill), calls)  # type: ignore[arg-type]
+    """The real service over records that give every learner these scores: a counted sitting
+    of each track's exam scoring `theory`, an exam run of each counted role-play scoring
+    `practical`, and, with `drill`, a passed practice run of each script drill. Called again,
+    it replaces the records the previous call wrote."""
+    finished = NOW - dt.timedelta(days=30)
+    drills = {sid for loaded in library.tracks.values() for sid in loaded.model.script_drill}
+    for person in store.people():
+        if not person.has_role("learner"):
+            continue
+        records = store.person_file(person.id)
+        for track_id in library.tracks:
+            attempt_id = f"att-{track_id}"
+            records.delete(ExamAttempt, attempt_id)
+            if theory is not None:
+                records.put(
+                    ExamAttempt(
+                        id=attempt_id,
+                        track=track_id,
+                        seed=1,
+                        question_ids=[],
+                        started_at=finished,
+                        submitted_at=finished,
+                        score=theory,
+                    )
+                )
+        for scenario_id in {*COUNTED, *drills}:
+            for mode, total, passed in (("exam", practical, None), ("practice", 100, drill)):
+                run_id = f"rp-{mode}-{scenario_id}"
+                records.delete(RolePlayRun, run_id)
+                if (mode == "exam" and scenario_id not in COUNTED) or total is None:
+                    continue
+                records.put(
+                    RolePlayRun(
+                        id=run_id,
+                        scenario=scenario_id,
+                        mode=mode,  # type: ignore[arg-type]
+                        lang="zh",
+                        scenario_version="v",
+                        started_at=finished,
+                        finished_at=finished,
+                        total=total,
+                        passed=passed,
+                    )
+                )
+        for call_id in CALIBRATED:
+            records.delete(CalibrationReview, f"cal-{call_id}")
+            if practical is not None:
+                records.put(calibration_review(call_id, practical, finished))
+        for case_id in REVIEWED:
+            records.delete(QualityReviewAttempt, f"qr-{case_id}")
+            if practical is not None:
+                records.put(quality_review(case_id, practical))
+    return Assessments(store, library, Exams(store, library), RolePlays(store, library))
+
+
+def calibration_review(call_id: str, agreement: float, at: dt.datetime) -> CalibrationReview:
+    return CalibrationReview(
+        id=f"cal-{call_id}",
+        call=call_id,
+        lang="zh",
+        points={},
+        reference={},
+        total=0,
+        reference_total=0,
+        within_tolerance=agreement == 100,
+        agreement=agreement,
+        at=at,
+    )
+
+
+def quality_review(case_id: str, total: float) -> QualityReviewAttempt:
+    return QualityReviewAttempt(
+        id=f"qr-{case_id}", case=case_id, lang="zh", answers={}, total=total, passed=True, parts={}
+    )
+
+
+def exam_run(scenario_id: str, total: float) -> RolePlayRun:
+    return RolePlayRun(
+        id=f"rp-exam-{scenario_id}",
+        scenario=scenario_id,
+        mode="exam",
+        lang="zh",
+        scenario_version="v",
+        finished_at=NOW,
+        total=total,
+        passed=True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -291,12 +333,6 @@ def test_supervisor_needs_frontline_completed_or_certified_first(
     store, boss, _ = people
     zhou = Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
     finish_lessons(store, zhou, library.tracks["supervisor"].model)
-    for case in library.tracks["supervisor"].model.practice.quality_reviews:
-        store.person_file("zhou").insert(
-            QualityReviewAttempt(
-                id=f"qr-{case}", case=case, lang="zh", answers={}, total=100, passed=True, parts={}
-            )
-        )
     service = assessments(store, library, 100, 100)
     result = service.assess(boss, "zhou", "supervisor")
     assert result.assessment_passed and not result.passed
@@ -340,9 +376,15 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
     Accounts(store).add_person(boss, "周强", ["learner"], PASSWORD, ["supervisor"], "zhou")
     track = library.tracks["supervisor"].model
     assert track.practice.calibration == list(CALIBRATED)
-    roleplays = FakeRolePlays({"major_complaint": 80, "coaching_session": 70})
-    calls = FakeCalls({"system_down_dont_know": 90})
-    service = Assessments(store, library, FakeExams(100), roleplays, calls)  # type: ignore[arg-type]
+    assert track.practice.quality_reviews == list(REVIEWED)
+    records = store.person_file("zhou")
+    records.insert(exam_run("major_complaint", 80))
+    records.insert(exam_run("coaching_session", 70))
+    records.insert(calibration_review("system_down_dont_know", 90, NOW))
+    # a later review of the same call never counts: the first one saw no reference
+    later = calibration_review("system_down_dont_know", 100, NOW + dt.timedelta(hours=1))
+    records.insert(later.model_copy(update={"id": "cal-again"}))
+    service = Assessments(store, library, Exams(store, library), RolePlays(store, library))
 
     items = service.practical_items(boss, "zhou", track)
     assert items[3].title == {
@@ -368,19 +410,9 @@ def test_the_supervisor_practical_is_the_mean_over_every_counted_item(
         note.render("zh") for note in result.missing
     ]
 
-    calls.scores["wrong_address_breach"] = 0  # a missed red line
+    records.insert(calibration_review("wrong_address_breach", 0, NOW))  # a missed red line
     assert service.assess(boss, "zhou", "supervisor").practical is None  # reviews still to do
-    for case, total in (("appliance_repairs_q3", 100), ("online_returns_q2", 60)):
-        store.person_file("zhou").insert(
-            QualityReviewAttempt(
-                id=f"qr-{case}",
-                case=case,
-                lang="zh",
-                answers={},
-                total=total,
-                passed=True,
-                parts={},
-            )
-        )
+    records.insert(quality_review("appliance_repairs_q3", 100))
+    records.insert(quality_review("online_returns_q2", 60))
     # (80 + 70 + 90 + 0 + 100 + 60) / 6
     assert service.assess(boss, "zhou", "supervisor").practical == 66.7

@@ -163,3 +163,29 @@ def test_stats_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "too few answers (" in text and "too easy" not in text
     assert main(["--lang", "en", "--data", str(tmp_path), "stats", "nope"]) == 1
     assert "There is no question bank nope" in capsys.readouterr().err
+
+
+def test_no_flag_before_the_tenth_answer() -> None:
+    """A question everyone gets right is too easy, but only said so from its tenth answer."""
+    easy = [attempt(f"e{n}", [1, n % 2, 0]) for n in range(FLAG_MIN_ANSWERS)]
+    nine = {s.key: s for s in question_statistics(easy[:-1])}["b:q1"]
+    assert (nine.attempts, nine.flags, nine.too_few_answers) == (9, [], True)
+    ten = {s.key: s for s in question_statistics(easy)}["b:q1"]
+    assert (ten.attempts, ten.too_few_answers) == (10, False) and "too_easy" in ten.flags
+
+
+def test_the_figures_of_many_attempts_match_the_slow_exact_formulas() -> None:
+    """The one-pass statistics and the floating-point variance agree with `statistics`."""
+    import random
+    import statistics
+
+    rng = random.Random(7)
+    many = [
+        attempt(f"m{n}", [float(rng.random() < p) for p in (0.8, 0.5, 0.3)]) for n in range(300)
+    ]
+    exam = exam_statistics("t", many)
+    assert exam.sd == round(statistics.stdev([a.score for a in many if a.score is not None]), 2)
+    for stats in question_statistics(many):
+        mine = [a.marks[stats.key] for a in many]
+        rest = [sum(a.marks.values()) - a.marks[stats.key] for a in many]
+        assert stats.discrimination == round(100 * statistics.correlation(mine, rest), 1)

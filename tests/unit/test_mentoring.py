@@ -262,3 +262,14 @@ def test_a_sign_off_is_withdrawn_with_a_reason_and_the_gate_reads_the_latest(org
 
     context.mentoring.sign_off(mentor, "wang", "new_hire")  # signed again: the latest stands
     assert signed()
+
+
+def test_notes_of_several_mentees_at_once(org: Any) -> None:
+    context, boss, mentor, _, _, _ = org
+    context.mentoring.assign(boss, "liu", "wang")
+    first = context.mentoring.add_note(mentor, "wang", "第一次练习很紧张")
+    second = context.mentoring.add_note(mentor, "wang", "道歉更自然了")
+    assert context.mentoring.notes_of(mentor, ["wang"]) == {"wang": [first, second]}
+    assert context.mentoring.notes_of(boss, ["wang", "li"]) == {"wang": [first, second], "li": []}
+    with pytest.raises(AccessDenied):
+        context.mentoring.notes_of(mentor, ["wang", "li"])  # li is not liu's mentee

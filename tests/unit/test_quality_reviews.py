@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_assessment import calibration_review, exam_run
 from trainer.content import load_library
 from trainer.content.models import QualityReviewCase
 from trainer.locations import bundled_content_root
 from trainer.services.context import TrainerContext
 from trainer.services.quality_reviews import Answers, mark
-from trainer.storage.records import QualityReviewAttempt
+from trainer.storage.records import QualityReviewAttempt, now
 
 LIBRARY = load_library([bundled_content_root()])
 PASSWORD = "correct horse"
@@ -139,9 +140,11 @@ def test_a_handed_in_review_is_kept_and_counts_toward_the_practical(
     ]
     second = case("online_returns_q2")
     reviews.submit(supervisor, second.id, perfect(second), "en")
-    context.roleplays.best_exam_score = lambda *args: 70.0  # type: ignore[method-assign]
-    assert assessments.calls is not None
-    assessments.calls.counted_score = lambda *args: 40.0  # type: ignore[method-assign]
+    records = context.store.person_file("wang")
+    for scenario in track.practice.scenarios:
+        records.insert(exam_run(scenario, 70))
+    for call in track.practice.calibration:
+        records.insert(calibration_review(call, 40, now()))
     # two role-plays at 70, two calibration calls at 40 and two reviews at 100: the mean over
     # the six counted items
     assert assessments.practical_score(supervisor, "wang", track) == 70.0

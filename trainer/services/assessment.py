@@ -29,13 +29,13 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
-from trainer.services.call_review import CallLibrary
-from trainer.services.exams import Exams
-from trainer.services.mentoring import current_sign_off, days_left
+from trainer.services.exams import Exams, counted_score_of
+from trainer.services.mentoring import days_left, standing_sign_off
 from trainer.services.notes import Note
-from trainer.services.roleplay.service import RolePlays
+from trainer.services.roleplay.service import RolePlays, best_exam_score_of
+from trainer.services.snapshot import PersonRecords, RosterRecords
 from trainer.storage.interface import Store
-from trainer.storage.records import Certificate, LessonDone, Mentorship, Person, now
+from trainer.storage.records import Person, now
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
 GRADE_BANDS: tuple[tuple[float, Grade], ...] = ((90, "excellent"), (80, "good"), (60, "pass"))
@@ -43,6 +43,14 @@ GRADE_BANDS: tuple[tuple[float, Grade], ...] = ((90, "excellent"), (80, "good"),
 
 class AssessmentError(TrainerError):
     area = "assessment"
+
+
+def _mean_of_all(items: list[PracticalItem]) -> float | None:
+    """The mean of the items' scores, to one decimal; None until every item has one."""
+    scores = [item.score for item in items if item.score is not None]
+    if not items or len(scores) < len(items):
+        return None
+    return round(sum(scores) / len(scores), 1)
 
 
 def grade_for(score: float) -> Grade:
@@ -106,13 +114,13 @@ class Result:
 
 @dataclass(frozen=True)
 class PracticalKind:
-    """One kind of counted practical item: the ids a track counts, how to score one for a
-    learner (None until done), and the sentence that names those still to do."""
+    """One kind of counted practical item: the ids a track counts, how to score one from a
+    learner's records (None until done), and the sentence that names those still to do."""
 
     kind: str
     ids: list[str]
-    score: Callable[[Person, str, str], float | None]
-    """(actor, learner id, item id) -> the learner's counted score of the item, or None."""
+    score: Callable[[PersonRecords, str], float | None]
+    """(the learner's records, item id) -> their counted score of the item, or None."""
     title: Callable[[str, str], str]
     """(item id, language) -> the item's title, for the missing note and the screens."""
     missing_key: str
@@ -127,44 +135,46 @@ class PracticalItem:
     """The item's title in each language (`zh`, `en`)."""
 
 
+def calibration_score_of(records: PersonRecords, call_id: str) -> float | None:
+    """The agreement of someone's first review of a library call: the result screen shows
+    the reference, so only the first review can count."""
+    reviews = [review for review in records.calibration_reviews if review.call == call_id]
+    return min(reviews, key=lambda review: review.at).agreement if reviews else None
+
+
+def quality_review_score_of(records: PersonRecords, case_id: str) -> float | None:
+    """The best total of someone's reviews of a quality-review case."""
+    return max((a.total for a in records.quality_reviews if a.case == case_id), default=None)
+
+
 @dataclass
 class Assessments:
     store: Store
     library: ContentLibrary
     exams: Exams
     roleplays: RolePlays
-    calls: CallLibrary | None = None
-    """The call library for calibration items; built on the same store and content if absent."""
-
-    def __post_init__(self) -> None:
-        if self.calls is None:
-            self.calls = CallLibrary(self.store, self.library)
 
     def practical_kinds(self, track: Track) -> list[PracticalKind]:
         """Every kind of item the track's practical counts, in the order they are shown."""
-        from trainer.services.quality_reviews import QualityReviews
-
-        calls = self.calls
-        assert calls is not None
         return [
             PracticalKind(
                 "scenario",
                 track.practice.scenarios,
-                self.roleplays.best_exam_score,
+                lambda records, item: best_exam_score_of(records.runs, item),
                 self._scenario_title,
                 "practical_missing",
             ),
             PracticalKind(
                 "calibration",
                 track.practice.calibration,
-                calls.counted_score,
+                calibration_score_of,
                 self._call_title,
                 "calibration_missing",
             ),
-            PracticalKind(  # imported where used: quality_reviews grades with this module
+            PracticalKind(
                 "quality_review",
                 track.practice.quality_reviews,
-                QualityReviews(self.store, self.library).best_score,
+                quality_review_score_of,
                 self._quality_review_title,
                 "quality_review_missing",
             ),
@@ -173,11 +183,15 @@ class Assessments:
     def practical_items(self, actor: Person, person_id: str, track: Track) -> list[PracticalItem]:
         """Each counted practical item of the track with the learner's score (None: to do)."""
         require_reader(self.store, actor, person_id)
+        return self.practical_items_of(PersonRecords.read(self.store, person_id), track)
+
+    def practical_items_of(self, records: PersonRecords, track: Track) -> list[PracticalItem]:
+        """`practical_items` from a person's records already read."""
         return [
             PracticalItem(
                 kind.kind,
                 item_id,
-                kind.score(actor, person_id, item_id),
+                kind.score(records, item_id),
                 {lang: kind.title(item_id, lang) for lang in ("zh", "en")},
             )
             for kind in self.practical_kinds(track)
@@ -186,11 +200,7 @@ class Assessments:
 
     def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
         """The mean over every counted practical item; None until each one is done."""
-        items = self.practical_items(actor, person_id, track)
-        scores = [item.score for item in items if item.score is not None]
-        if not items or len(scores) < len(items):
-            return None
-        return round(sum(scores) / len(scores), 1)
+        return _mean_of_all(self.practical_items(actor, person_id, track))
 
     def track(self, track_id: str) -> Track:
         track = self.library.track(track_id)
@@ -201,7 +211,21 @@ class Assessments:
     def assess(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
     ) -> Result:
-        return self._assess(actor, person_id, track_id, at or now(), frozenset())
+        require_reader(self.store, actor, person_id)
+        self.track(track_id)  # an unknown track is refused before any file is read
+        records = PersonRecords.read(self.store, person_id)
+        return self.assess_records(records, RosterRecords.read(self.store), track_id, at)
+
+    def assess_records(
+        self,
+        records: PersonRecords,
+        roster: RosterRecords,
+        track_id: str,
+        at: dt.datetime | None = None,
+    ) -> Result:
+        """`assess` from a person's records and the roster already read (the caller has
+        checked who may read them): a gradebook assesses everyone from one reading each."""
+        return self._assess(records, roster, track_id, at or now(), frozenset())
 
     def completion(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
@@ -212,22 +236,21 @@ class Assessments:
 
     def _assess(
         self,
-        actor: Person,
-        person_id: str,
+        records: PersonRecords,
+        roster: RosterRecords,
         track_id: str,
         at: dt.datetime,
         within: frozenset[str],
     ) -> Result:
         """`within`: the tracks whose prerequisites are being checked, so a cycle of
         `requires` ends (as unmet) instead of recursing forever."""
-        require_reader(self.store, actor, person_id)
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None
-        items = self.practical_items(actor, person_id, track)
+        items = self.practical_items_of(records, track)
         has_practice = bool(items)
-        theory = self.exams.counted_score(actor, person_id, track_id) if has_theory else None
-        practical = self.practical_score(actor, person_id, track) if has_practice else None
+        theory = counted_score_of(track, records.attempts_on(track_id)) if has_theory else None
+        practical = _mean_of_all(items) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
         if not has_theory:
@@ -236,7 +259,7 @@ class Assessments:
             practical_weight = 0.0
 
         missing: list[Note] = []
-        lessons = self._lessons_criterion(person_id, track)
+        lessons = self._lessons_criterion(records, track)
         if lessons.detail is not None:
             missing.append(lessons.detail)
         if has_theory and theory is None:
@@ -294,7 +317,7 @@ class Assessments:
                 )
 
         prerequisites = [
-            self._prerequisite(actor, person_id, required, at, within | {track.id})
+            self._prerequisite(records, roster, required, at, within | {track.id})
             for required in track.requires
         ]
         missing.extend(c.detail for c in prerequisites if c.detail is not None)
@@ -319,7 +342,7 @@ class Assessments:
 
         gate: list[GateCondition] = []
         if track.gate == "cleared_for_duty":
-            gate = self._gate(actor, person_id, track, assessment_passed, at)
+            gate = self._gate(records, roster, track, assessment_passed, at)
             missing.extend(condition.detail for condition in gate if condition.detail)
         return Result(
             track=track_id,
@@ -342,10 +365,12 @@ class Assessments:
         the lessons, everything the assessment still misses, and the script drill (the
         sign-off itself left out: it is what the mentor is about to give)."""
         track = self.track(track_id)
-        result = self.assess(actor, person_id, track_id, at)
+        require_reader(self.store, actor, person_id)
+        records = PersonRecords.read(self.store, person_id)
+        result = self.assess_records(records, RosterRecords.read(self.store), track_id, at)
         gaps = [note for note in result.missing if note.key != "not_signed_off"]
         if track.gate != "cleared_for_duty":  # the gate already names an undone drill
-            undrilled = self._undrilled(actor, person_id, track)
+            undrilled = self._undrilled(records, track)
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
@@ -355,24 +380,16 @@ class Assessments:
     ) -> list[float | None]:
         """The best total of each of the track's counted quality-review cases, in the
         track's order; None for a case not reviewed yet."""
-        from trainer.services.quality_reviews import QualityReviews
-
-        reviews = QualityReviews(self.store, self.library)
-        return [
-            reviews.best_score(actor, person_id, case_id)
-            for case_id in track.practice.quality_reviews
-        ]
+        require_reader(self.store, actor, person_id)
+        records = PersonRecords.read(self.store, person_id)
+        return [quality_review_score_of(records, case) for case in track.practice.quality_reviews]
 
     def _quality_review_title(self, case_id: str, lang: str) -> str:
         case = self.library.quality_review(case_id)
         return case.title.get(lang) if case else case_id
 
-    def _lessons_criterion(self, person_id: str, track: Track) -> Criterion:
-        done = {
-            record.lesson
-            for record in self.store.person_file(person_id).all(LessonDone)
-            if record.track == track.id
-        }
+    def _lessons_criterion(self, records: PersonRecords, track: Track) -> Criterion:
+        done = records.lessons_on(track.id)
         counts = {"done": sum(lesson.id in done for lesson in track.lessons)}
         counts["total"] = len(track.lessons)
         met = counts["done"] == counts["total"]
@@ -381,8 +398,8 @@ class Assessments:
 
     def _prerequisite(
         self,
-        actor: Person,
-        person_id: str,
+        records: PersonRecords,
+        roster: RosterRecords,
         required: str,
         at: dt.datetime,
         within: frozenset[str],
@@ -392,26 +409,18 @@ class Assessments:
         track = self.library.track(required)
         if track is not None:
             titles = {f"track:{lang}": track.title.get(lang) for lang in ("zh", "en")}
-        certified = any(
-            c.person == person_id
-            and c.track == required
-            and c.revoked_at is None
-            and (c.expires_at is None or c.expires_at > at)
-            for c in self.store.roster.all(Certificate)
-        )
+        certified = roster.current_certificate(records.person_id, required, at) is not None
         met = certified or (
             track is not None
             and required not in within
-            and self._assess(actor, person_id, required, at, within).passed
+            and self._assess(records, roster, required, at, within).passed
         )
         detail = None if met else Note(area="assessment", key="prerequisite_missing", values=titles)
         return Criterion("prerequisite", met, detail, titles)
 
-    def _undrilled(self, actor: Person, person_id: str, track: Track) -> list[str]:
+    def _undrilled(self, records: PersonRecords, track: Track) -> list[str]:
         return [
-            sid
-            for sid in track.script_drill
-            if not any(run.passed for run in self.roleplays.runs(actor, person_id, sid))
+            sid for sid in track.script_drill if not any(run.passed for run in records.runs_of(sid))
         ]
 
     def _drill_note(self, undrilled: list[str]) -> Note:
@@ -430,11 +439,17 @@ class Assessments:
         return call.title.get(lang) if call else call_id
 
     def _gate(
-        self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime
+        self,
+        records: PersonRecords,
+        roster: RosterRecords,
+        track: Track,
+        passed: bool,
+        at: dt.datetime,
     ) -> list[GateCondition]:
         conditions = [GateCondition("assessment", passed)]
+        person_id = records.person_id
 
-        undrilled = self._undrilled(actor, person_id, track)
+        undrilled = self._undrilled(records, track)
         conditions.append(
             GateCondition(
                 "script_drill",
@@ -443,7 +458,7 @@ class Assessments:
             )
         )
 
-        mentorships = [m for m in self.store.roster.all(Mentorship) if m.mentee == person_id]
+        mentorships = roster.mentorships_of(person_id)
         if not mentorships:
             days = track.mentorship_days
             conditions.append(
@@ -464,7 +479,12 @@ class Assessments:
             )
             conditions.append(GateCondition("mentorship", done, detail))
 
-        signed = current_sign_off(self.store, person_id, track.id) is not None
+        signed = (
+            standing_sign_off(
+                roster.sign_offs_of(person_id), roster.withdrawals_of(person_id), track.id
+            )
+            is not None
+        )
         conditions.append(
             GateCondition(
                 "sign_off",

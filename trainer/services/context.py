@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from trainer.services.assessment import Assessments
     from trainer.services.call_review import CallLibrary
     from trainer.services.certificates import Certificates
+    from trainer.services.cohort import Cohorts
     from trainer.services.exams import Exams
+    from trainer.services.gradebook import Gradebook
     from trainer.services.item_analysis import ItemAnalysis
     from trainer.services.mentoring import Mentoring
     from trainer.services.progress import Progress
@@ -101,7 +103,7 @@ class TrainerContext:
     def assessments(self) -> Assessments:
         from trainer.services.assessment import Assessments
 
-        return Assessments(self.store, self.library, self.exams, self.roleplays, self.calls)
+        return Assessments(self.store, self.library, self.exams, self.roleplays)
 
     @cached_property
     def certificates(self) -> Certificates:
@@ -116,6 +118,18 @@ class TrainerContext:
         from trainer.services.mentoring import Mentoring
 
         return Mentoring(self.store, self.library)
+
+    @cached_property
+    def gradebook(self) -> Gradebook:
+        from trainer.services.gradebook import Gradebook
+
+        return Gradebook(self.store, self.library, self.assessments)
+
+    @cached_property
+    def cohorts(self) -> Cohorts:
+        from trainer.services.cohort import Cohorts
+
+        return Cohorts(self.gradebook)
 
     @cached_property
     def item_analysis(self) -> ItemAnalysis:
@@ -152,6 +166,8 @@ def _content_users() -> tuple[str, ...]:
         "certificates",
         "mentoring",
         "item_analysis",
+        "gradebook",
+        "cohorts",
     )
 
 

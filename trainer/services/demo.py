@@ -50,6 +50,18 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )
 
 
+# Where the demo's learners sit: (person, team, cohort, hire date as days ago).
+DEMO_PLACES: tuple[tuple[str, str, str, int], ...] = (
+    ("wang-xiaoming", "售后一组 After-sales 1", "2026-11", 14),
+    ("li-na", "售后一组 After-sales 1", "2026-11", 5),
+    ("zhao-lei", "售后一组 After-sales 1", "2026-09", 90),
+    ("sun-yue", "售后二组 After-sales 2", "2026-09", 80),
+    ("emily-carter", "售后二组 After-sales 2", "2026-09", 85),
+    ("zhou-qiang", "售后二组 After-sales 2", "2026-06", 200),
+    ("liu-yang", "售后一组 After-sales 1", "2026-06", 220),
+)
+
+
 # Exam sittings of the demo: (person, track, share of questions answered right, days ago).
 DEMO_EXAMS: tuple[tuple[str, str, float, int], ...] = (
     ("zhao-lei", "frontline", 0.5, 6),
@@ -132,6 +144,18 @@ def build_demo(store: Store, library: ContentLibrary) -> list[DemoPerson]:
             assert track is not None
             for lesson in track.lessons[: demo.lessons_done]:
                 progress.mark_lesson_done(person, track, lesson.id)
+    for person_id, team, cohort, hired_days_ago in DEMO_PLACES:
+        # the roster record directly: no service edits team and cohort yet
+        place = {
+            "team": team,
+            "cohort": cohort,
+            "hire_date": (now() - dt.timedelta(days=hired_days_ago)).date(),
+        }
+
+        def placed(person: Person, update: dict[str, object] = place) -> Person:
+            return person.model_copy(update=update)
+
+        store.roster.update(Person, person_id, placed)
     exams = Exams(store, library)
     for person_id, track_id, share_right, days_ago in DEMO_EXAMS:
         if library.track(track_id) is not None:

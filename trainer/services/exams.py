@@ -212,17 +212,7 @@ class Exams:
     def counted_score(self, actor: Person, person_id: str, track_id: str) -> float | None:
         """The score that counts toward the assessment: best, or last if the track says so."""
         track = self._track(track_id)
-        scored = [
-            a
-            for a in self.attempts(actor, person_id, track_id)
-            if not a.practice and a.score is not None
-        ]
-        if not scored:
-            return None
-        assert track.exam is not None
-        if track.exam.counted == "last":
-            return scored[-1].score
-        return max(a.score for a in scored if a.score is not None)
+        return counted_score_of(track, self.attempts(actor, person_id, track_id))
 
     def status(self, actor: Person, track_id: str, at: dt.datetime | None = None) -> ExamStatus:
         moment = at or now()
@@ -453,6 +443,17 @@ class Exams:
         )
         self.store.person_file(actor.id).insert(practice)
         return practice
+
+
+def counted_score_of(track: Track, attempts: list[ExamAttempt]) -> float | None:
+    """The score of `attempts` (someone's, on `track`, oldest first) that counts toward the
+    assessment: the best sitting, or the last if the track says so; practice sets aside."""
+    scored = [a for a in attempts if a.track == track.id and not a.practice and a.score is not None]
+    if not scored or track.exam is None:
+        return None
+    if track.exam.counted == "last":
+        return scored[-1].score
+    return max(a.score for a in scored if a.score is not None)
 
 
 def _open(attempts: list[ExamAttempt]) -> ExamAttempt | None:

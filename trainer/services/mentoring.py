@@ -18,7 +18,7 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import STEPS
 from trainer.errors import TrainerError
 from trainer.services.access import AccessDenied, require_role
-from trainer.services.roleplay.service import RolePlays
+from trainer.services.snapshot import PersonRecords, RosterRecords
 from trainer.storage.interface import Store
 from trainer.storage.records import (
     ExamAttempt,
@@ -91,10 +91,7 @@ class MenteeRow:
 
     @property
     def weakest_step(self) -> str | None:
-        scored = [c for c in self.competencies if c.average is not None]
-        if not scored or len({c.average for c in scored}) == 1:
-            return None  # no runs yet, or every step as strong as the others
-        return min(scored, key=lambda c: c.average or 0).step
+        return weakest_of(self.competencies)
 
 
 @dataclass(frozen=True)
@@ -166,16 +163,32 @@ def days_left(mentorship: Mentorship, at: dt.datetime, zone: dt.tzinfo | None = 
 def current_sign_off(store: Store, mentee_id: str, track_id: str) -> SignOff | None:
     """The sign-off of `mentee_id` on `track_id` that stands now: the latest sign-off, unless
     a withdrawal came after it (the cleared-for-duty gate and every view read this)."""
-    signed = [s for s in store.roster.all(SignOff) if s.mentee == mentee_id and s.track == track_id]
+    found = store.roster.all_of(SignOff, SignOffWithdrawal)
+    return standing_sign_off(
+        [s for s in found[SignOff.table] if s.mentee == mentee_id],
+        [w for w in found[SignOffWithdrawal.table] if w.mentee == mentee_id],
+        track_id,
+    )
+
+
+def standing_sign_off(
+    sign_offs: list[SignOff], withdrawals: list[SignOffWithdrawal], track_id: str
+) -> SignOff | None:
+    """`current_sign_off` from one mentee's sign-offs and withdrawals already read."""
+    signed = [s for s in sign_offs if s.track == track_id]
     if not signed:
         return None
     latest = max(signed, key=lambda s: s.at)
     withdrawn = any(
-        w.sign_off == latest.id or (w.track == track_id and w.at >= latest.at)
-        for w in store.roster.all(SignOffWithdrawal)
-        if w.mentee == mentee_id
+        w.sign_off == latest.id or (w.track == track_id and w.at >= latest.at) for w in withdrawals
     )
     return None if withdrawn else latest
+
+
+def signed_tracks_of(sign_offs: list[SignOff], withdrawals: list[SignOffWithdrawal]) -> list[str]:
+    """The tracks on which one mentee's sign-off stands, from their records already read."""
+    tracks = dict.fromkeys(s.track for s in sign_offs)
+    return [t for t in tracks if standing_sign_off(sign_offs, withdrawals, t) is not None]
 
 
 def shown(moment: dt.datetime) -> dt.datetime:
@@ -297,8 +310,7 @@ class Mentoring:
 
     def signed_tracks(self, mentee_id: str) -> list[str]:
         """The tracks on which `mentee_id`'s sign-off stands now."""
-        tracks = dict.fromkeys(s.track for s in self.sign_offs(mentee_id))
-        return [t for t in tracks if current_sign_off(self.store, mentee_id, t) is not None]
+        return signed_tracks_of(self.sign_offs(mentee_id), self.withdrawals(mentee_id))
 
     def withdraw_sign_off(
         self,
@@ -337,6 +349,20 @@ class Mentoring:
         found = [n for n in self.store.roster.all(MentorNote) if n.mentee == mentee_id]
         return sorted(found, key=lambda note: note.created_at)
 
+    def notes_of(self, actor: Person, mentee_ids: list[str]) -> dict[str, list[MentorNote]]:
+        """The notes on each of `mentee_ids`, oldest first, from one reading of the roster
+        (a report on 500 mentees read it 500 times)."""
+        if not actor.has_role("trainer"):
+            mine = set(self.mentees_of(actor.id)) if actor.has_role("mentor") else set()
+            stranger = next((m for m in mentee_ids if m not in mine), None)
+            if stranger is not None:
+                raise AccessDenied("not_yours", person=stranger)
+        found: dict[str, list[MentorNote]] = {mentee_id: [] for mentee_id in mentee_ids}
+        for note in sorted(self.store.roster.all(MentorNote), key=lambda n: n.created_at):
+            if note.mentee in found:
+                found[note.mentee].append(note)
+        return found
+
     def add_note(self, actor: Person, mentee_id: str, text: str) -> MentorNote:
         self.require_mentor_of(actor, mentee_id)
         if not text.strip():
@@ -359,53 +385,57 @@ class Mentoring:
 
     # ------------------------------------------------------------ figures
 
-    def mentors_mentees(self, actor: Person, mentor_id: str | None = None) -> list[Mentorship]:
-        """The latest assignment of each mentee of `mentor_id` (the actor by default; `*`
-        for every mentor, which only a trainer may ask)."""
-        mentor_id = mentor_id or actor.id
-        if mentor_id != actor.id:
-            require_role(actor, "trainer")
-        latest: dict[str, Mentorship] = {}  # a mentee handed to a new mentor leaves the old
-        for mentorship in sorted(self.store.roster.all(Mentorship), key=lambda m: m.start):
-            latest[mentorship.mentee] = mentorship
-        return [m for m in latest.values() if mentor_id in ("*", m.mentor)]
-
     def dashboard(
         self, actor: Person, mentor_id: str | None = None, at: dt.datetime | None = None
     ) -> list[MenteeRow]:
-        """One row a mentee of `mentor_id` (the actor by default, `*` for all mentors)."""
+        """One row a mentee of `mentor_id` (the actor by default, `*` for all mentors).
+
+        The roster is read once and each mentee's file once: reading them again for every
+        row made the dashboard's cost grow with the square of the mentees."""
         moment = at or now()
+        mentor_id = mentor_id or actor.id
+        if mentor_id != actor.id:
+            require_role(actor, "trainer")
+        roster = RosterRecords.read(self.store)
         rows = []
-        for mentorship in self.mentors_mentees(actor, mentor_id):
-            person = self.store.person(mentorship.mentee)
+        for mentee_id, mentorships in roster._mentorships.items():
+            latest = mentorships[-1]  # a mentee handed to a new mentor leaves the old
+            if mentor_id not in ("*", latest.mentor):
+                continue
+            person = roster.by_id.get(mentee_id)
             if person is not None:
-                rows.append(self._row(person, mentorship, moment))
+                records = PersonRecords.read(self.store, person.id)
+                rows.append(self.row_of(person, records, roster, moment))
         return sorted(rows, key=lambda row: (not row.attention, row.name))
 
     def row(self, actor: Person, mentee_id: str, at: dt.datetime | None = None) -> MenteeRow:
         self.require_mentor_of(actor, mentee_id)
-        person = self.store.person(mentee_id)
-        mentorships = self.mentorships(mentee_id)
-        if person is None or not mentorships:
+        roster = RosterRecords.read(self.store)
+        person = roster.by_id.get(mentee_id)
+        if person is None or not roster.mentorships_of(mentee_id):
             raise MentoringError("unknown_mentee", person=mentee_id)
-        return self._row(person, mentorships[-1], at or now())
+        records = PersonRecords.read(self.store, mentee_id)
+        return self.row_of(person, records, roster, at or now())
 
-    def _row(self, person: Person, mentorship: Mentorship, at: dt.datetime) -> MenteeRow:
-        records = self.store.person_file(person.id)
-        lessons = records.all(LessonDone)
-        attempts = [a for a in records.all(ExamAttempt) if a.score is not None and not a.practice]
-        runs = [r for r in records.all(RolePlayRun) if r.finished_at is not None]
+    def row_of(
+        self, person: Person, records: PersonRecords, roster: RosterRecords, at: dt.datetime
+    ) -> MenteeRow:
+        """The dashboard's row for a mentee, from their records and the roster already read
+        (`person` must have a mentorship)."""
+        mentorships = roster.mentorships_of(person.id)
+        mentorship, period = mentorships[-1], mentorships[0]
+        lessons = records.lessons
+        attempts = [a for a in records.attempts if a.score is not None and not a.practice]
+        runs = [r for r in records.runs if r.finished_at is not None]
         tracks = [t for t in map(self.library.track, person.tracks) if t is not None]
         lessons_total = sum(len(track.lessons) for track in tracks)
         best_theory = max((a.score for a in attempts if a.score is not None), default=None)
         exam_runs = [r.total for r in runs if r.mode == "exam" and r.total is not None]
         best_practical = max(exam_runs, default=None)
-        moments = [lesson.done_at for lesson in lessons]
-        moments += [a.submitted_at for a in records.all(ExamAttempt) if a.submitted_at]
-        moments += [r.turns[-1].at for r in records.all(RolePlayRun) if r.turns]
-        last_activity = max(moments, default=None)
-        signed_off = bool(self.signed_tracks(person.id))
-        period = self.period(person.id) or mentorship
+        last_activity = records.last_activity
+        signed_off = bool(
+            signed_tracks_of(roster.sign_offs_of(person.id), roster.withdrawals_of(person.id))
+        )
         end = mentorship_end(period)
         left = days_left(period, at)
 
@@ -469,15 +499,36 @@ class Mentoring:
         return sorted(events, key=lambda event: event.at, reverse=True)
 
 
+def weakest_of(found: list[Competency]) -> str | None:
+    """The step with the lowest average; None with no runs yet, or every step alike."""
+    scored = [c for c in found if c.average is not None]
+    if not scored or len({c.average for c in scored}) == 1:
+        return None
+    return min(scored, key=lambda c: c.average or 0).step
+
+
 def competencies(runs: list[RolePlayRun]) -> list[Competency]:
     """Each step's share of its weight earned in each finished run, oldest run first."""
     per_step: dict[str, list[float]] = {step: [] for step in STEPS}
     for run in sorted(runs, key=lambda r: r.finished_at or r.started_at):
-        card = RolePlays.scorecard_of(run)
-        if card is None:
-            continue
-        for step in STEPS:
-            score = card.steps.get(step)
-            if score is not None and score.max > 0:
-                per_step[step].append(round(100 * score.score / score.max, 1))
+        for step, share in step_shares(run).items():
+            per_step[step].append(share)
     return [Competency(step, scores) for step, scores in per_step.items()]
+
+
+def step_shares(run: RolePlayRun) -> dict[str, float]:
+    """The share (%) of each weighed step's points a finished run earned. Read from the
+    stored scorecard's `steps` alone: validating the whole card (every turn and its
+    evidence) to read eight numbers was most of a dashboard's time."""
+    steps = (run.scorecard or {}).get("steps")
+    if not isinstance(steps, dict):
+        return {}
+    shares: dict[str, float] = {}
+    for step in STEPS:
+        score = steps.get(step)
+        if not isinstance(score, dict):
+            continue
+        points, most = score.get("score"), score.get("max")
+        if isinstance(points, int | float) and isinstance(most, int | float) and most > 0:
+            shares[step] = round(100 * points / most, 1)
+    return shares

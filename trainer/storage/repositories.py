@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,11 +121,24 @@ def _layout_problem(data: Any) -> str:
     return ""
 
 
-class RecordWriter:
+class RecordWriter(ABC):
     """What every store's record collection shares: records are validated on the way out and
     on the way in, and a refusal names the collection (`path`), the record and the field."""
 
     path: Path
+
+    @abstractmethod
+    def tables(self, *names: str) -> dict[str, list[dict[str, Any]]]:
+        """Several tables' records as stored, from one reading: each store reads its own way."""
+
+    def all_of(self, *models: type[Record]) -> dict[str, list[Any]]:
+        """Several tables' records, validated, from one reading (keyed by table):
+        for a view that needs a person's lessons, attempts and runs at once."""
+        found = self.tables(*(model.table for model in models))
+        return {
+            model.table: [self._validated(model, row) for row in found[model.table]]
+            for model in models
+        }
 
     def _writable(self, record: Record) -> dict[str, Any]:
         """The record as it will be stored, refused unless it reads back: `model_copy`
@@ -239,9 +253,10 @@ class RecordFile(RecordWriter):
         return self.tables(table)[table]
 
     def tables(self, *names: str) -> dict[str, list[dict[str, Any]]]:
-        """Several tables' records as stored, from one reading of the file."""
-        with self._database(write=False) as database:
-            return {name: [dict(row) for row in database.table(name).all()] for name in names}
+        """Several tables' records as stored, from one reading of the file. Read straight from
+        the storage: TinyDB reads the whole file again for every table it is asked for."""
+        data = self._storage().read() or {}
+        return {name: [dict(row) for row in data.get(name, {}).values()] for name in names}
 
     def delete(self, model: type[Record], record_id: str) -> bool:
         with self._database(write=True) as database:

@@ -174,22 +174,14 @@ class RolePlays:
         return None
 
     def best_exam_score(self, actor: Person, person_id: str, scenario_id: str) -> float | None:
-        scores = [
-            run.total
-            for run in self.runs(actor, person_id, scenario_id)
-            if run.mode == "exam" and run.total is not None
-        ]
-        return max(scores, default=None)
+        return best_exam_score_of(self.runs(actor, person_id, scenario_id), scenario_id)
 
     def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
         """The mean of the best exam-mode run of each of the track's practice scenarios; None
         until every one of them has a finished exam run."""
         if not track.practice.scenarios:
             return None
-        best = [self.best_exam_score(actor, person_id, sid) for sid in track.practice.scenarios]
-        if any(score is None for score in best):
-            return None
-        return round(sum(score for score in best if score is not None) / len(best), 1)
+        return practical_score_of(track, self.runs(actor, person_id))
 
     @staticmethod
     def scorecard_of(run: RolePlayRun) -> Scorecard | None:
@@ -235,3 +227,23 @@ class RolePlays:
             elif turn.pick is not None:
                 play.pick(turn.pick, turn.seconds)
         return LiveRun(self.store, actor.id, record, play, scenario)
+
+
+def best_exam_score_of(runs: list[RolePlayRun], scenario_id: str) -> float | None:
+    """The best finished exam-mode run of `scenario_id` among someone's `runs`."""
+    scores = [
+        run.total
+        for run in runs
+        if run.scenario == scenario_id and run.mode == "exam" and run.total is not None
+    ]
+    return max(scores, default=None)
+
+
+def practical_score_of(track: Track, runs: list[RolePlayRun]) -> float | None:
+    """`RolePlays.practical_score` from someone's runs already read."""
+    if not track.practice.scenarios:
+        return None
+    best = [best_exam_score_of(runs, sid) for sid in track.practice.scenarios]
+    if any(score is None for score in best):
+        return None
+    return round(sum(score for score in best if score is not None) / len(best), 1)

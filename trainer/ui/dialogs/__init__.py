@@ -1,6 +1,7 @@
 """Modal dialogs, one per file."""
 
 from trainer.ui.dialogs.assign_mentor import AssignMentorDialog
+from trainer.ui.dialogs.choice import ChoiceDialog
 from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
 from trainer.ui.dialogs.import_report import ImportReportDialog
@@ -13,6 +14,7 @@ from trainer.ui.dialogs.text import TextDialog
 __all__ = [
     "AboutDialog",
     "AssignMentorDialog",
+    "ChoiceDialog",
     "ConfirmDialog",
     "HelpDialog",
     "HistoryRow",

@@ -32,7 +32,7 @@ def report_dialog(screen: TrainerScreen, mentor_id: str, mentee_id: str | None) 
         if path.suffix.lower() == ".csv":
             data = dashboard_csv(rows)
         else:
-            notes = {row.person_id: context.mentoring.notes(actor, row.person_id) for row in rows}
+            notes = context.mentoring.notes_of(actor, [row.person_id for row in rows])
             organisation = context.store.organisation()
             mentor = context.accounts.person(mentor_id)
             data = mentor_report_pdf(

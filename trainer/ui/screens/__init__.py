@@ -20,6 +20,8 @@ _MODULES = {
     "MenteeScreen": "mentee",
     "NoOrganisationScreen": "no_organisation",
     "CertificatesScreen": "certificates",
+    "CohortScreen": "cohort",
+    "GradebookScreen": "gradebook",
     "AssessmentScreen": "assessment",
     "ExamIntroScreen": "exam_intro",
     "ExamResultScreen": "exam_result",
@@ -50,10 +52,12 @@ __all__ = [
     "CallReviewScreen",
     "CallSpotScreen",
     "CertificatesScreen",
+    "CohortScreen",
     "ExamIntroScreen",
     "ExamResultScreen",
     "ExamReviewScreen",
     "ExamScreen",
+    "GradebookScreen",
     "HomeScreen",
     "LessonScreen",
     "MenteeScreen",
@@ -82,10 +86,12 @@ if TYPE_CHECKING:
     from trainer.ui.screens.call_review_result import CallReviewResultScreen
     from trainer.ui.screens.call_spot import CallSpotScreen
     from trainer.ui.screens.certificates import CertificatesScreen
+    from trainer.ui.screens.cohort import CohortScreen
     from trainer.ui.screens.exam import ExamScreen
     from trainer.ui.screens.exam_intro import ExamIntroScreen
     from trainer.ui.screens.exam_result import ExamResultScreen
     from trainer.ui.screens.exam_review import ExamReviewScreen
+    from trainer.ui.screens.gradebook import GradebookScreen
     from trainer.ui.screens.home import HomeScreen
     from trainer.ui.screens.lesson import LessonScreen
     from trainer.ui.screens.mentee import MenteeScreen

@@ -1,4 +1,6 @@
-"""Review of a submitted attempt: each question, the learner's answer, the right one, why."""
+"""Review of a submitted attempt: each question, the learner's answer, the right one, why.
+The learner reviews their own; their mentor or a trainer opens anyone's from the learner's
+record (`person_id`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from trainer.services.exams import ExamError
 from trainer.services.review import describe_answer, right_answer
+from trainer.storage.records import ExamAttempt
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -19,12 +23,25 @@ class ExamReviewScreen(TrainerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "keys.back")]
 
-    def __init__(self, attempt_id: str) -> None:
+    def __init__(self, attempt_id: str, person_id: str | None = None) -> None:
         super().__init__()
         self.attempt_id = attempt_id
+        self.person_id = person_id
+        """Whose attempt, when not the signed-in person's own."""
+
+    def _attempt(self) -> ExamAttempt:
+        actor = self.trainer_app.signed_in_person
+        if self.person_id is None or self.person_id == actor.id:
+            return self.context.exams.attempt(actor, self.attempt_id)
+        found = self.context.exams.attempts(actor, self.person_id)  # checks who may read
+        attempt = next((a for a in found if a.id == self.attempt_id), None)
+        if attempt is None:
+            raise ExamError("unknown_attempt", attempt=self.attempt_id)
+        return attempt
 
     def compose(self) -> ComposeResult:
-        attempt = self.context.exams.attempt(self.trainer_app.signed_in_person, self.attempt_id)
+        attempt = self._attempt()
+        answer_key = "exam.your_answer" if self.person_id is None else "exam.given_answer"
         lang = self.trainer_app.tr.lang
         yes_no = (self.t("exam.true"), self.t("exam.false"))
         yield Header()
@@ -42,7 +59,7 @@ class ExamReviewScreen(TrainerScreen):
                 lines = [
                     f"[b]{number}. {verdict} {escape(question.stem.get(lang))}[/b]",
                     self.t(
-                        "exam.your_answer",
+                        answer_key,
                         answer=escape(given) if given else self.t("exam.unanswered"),
                     ),
                     self.t(

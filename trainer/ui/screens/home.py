@@ -47,6 +47,7 @@ class HomeScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_step", "keys.next_step"),
         Binding("p", "people", "keys.people"),
+        Binding("g", "gradebook", "keys.gradebook"),
         Binding("v", "problems", "keys.problems"),
         Binding("c", "certificates", "keys.certificates"),
         Binding("x", "report", "keys.mentor_report"),
@@ -66,7 +67,7 @@ class HomeScreen(TrainerScreen):
         """Show only the keys this person's roles can use."""
         if action == "next_step":
             return self.person.has_role("learner")
-        if action in ("people", "problems", "certificates", "stats", "banks"):
+        if action in ("people", "gradebook", "problems", "certificates", "stats", "banks"):
             return self.person.has_role("trainer")
         if action == "report":
             return self.person.has_role("mentor")
@@ -334,6 +335,11 @@ class HomeScreen(TrainerScreen):
         from trainer.ui.screens.people import PeopleScreen
 
         self.app.push_screen(PeopleScreen())
+
+    def action_gradebook(self) -> None:
+        from trainer.ui.screens.gradebook import GradebookScreen
+
+        self.app.push_screen(GradebookScreen())
 
     def action_problems(self) -> None:
         from trainer.ui.screens.problems import ProblemsScreen

@@ -1,4 +1,5 @@
-"""One mentee, for their mentor: figures, the four steps as competencies with their trend,
+"""One learner's record, for their mentor (or a trainer, from the gradebook or the people screen):
+figures, the four steps as competencies with their trend,
 role-play runs to open, exam attempts, a timeline, the mentor's notes, and the sign-off."""
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from textual.widgets.option_list import Option
 
 from trainer.errors import TrainerError
 from trainer.numbers import figure
-from trainer.services.mentoring import Activity, Competency, MenteeRow, local_day
+from trainer.services.mentoring import (
+    Activity,
+    Competency,
+    MenteeRow,
+    competencies,
+    local_day,
+    weakest_of,
+)
 from trainer.services.reports import trend_text
 from trainer.storage.records import ExamAttempt, RolePlayRun
 from trainer.ui.screens.base import TrainerScreen
@@ -69,9 +77,69 @@ class MenteeScreen(TrainerScreen):
             yield Static("", id="mentee-timeline", classes="muted")
         yield Footer(compact=True)
 
+    @property
+    def mentored(self) -> bool:
+        """Whether the learner has (had) a mentor: a trainer opens anyone's record from the
+        gradebook or the people screen, and a learner with no mentor has no period to show."""
+        return bool(self.context.mentoring.mentorships(self.person_id))
+
     def fill(self) -> None:
         actor = self.trainer_app.signed_in_person
         lang = self.trainer_app.tr.lang
+        if self.mentored:
+            found, weakest = self._mentee_figures()
+        else:
+            found, weakest = self._learner_figures()
+
+        names = {c.step: self.t(f"roleplay.step_{c.step}") for c in found}
+        width = max(cell_width(name) for name in names.values())
+        bars = []
+        for competency in found:
+            name = names[competency.step]
+            label = name + " " * (width - cell_width(name))
+            mark = " ◀" if competency.step == weakest else ""
+            bars.append(
+                f"{escape(label)}  {competency_bar(competency)}  "
+                f"{escape(trend_text(competency, lang))}{mark}"
+            )
+        self.query_one("#mentee-competencies", Static).update("\n".join(bars))
+
+        runs = self.query_one("#mentee-runs", OptionList)
+        runs.clear_options()
+        for run in reversed(self.context.roleplays.runs(actor, self.person_id)):
+            if run.finished_at is not None:
+                runs.add_option(Option(self._run_text(run), id=run.id))
+        for attempt in reversed(self.context.exams.attempts(actor, self.person_id)):
+            if attempt.submitted_at is not None:
+                runs.add_option(Option(self._attempt_text(attempt), id=f"exam:{attempt.id}"))
+        if not runs.option_count:
+            runs.add_option(Option(self.t("mentor.nothing_yet"), disabled=True))
+
+        notes = self.context.mentoring.notes(actor, self.person_id)
+        names = {listed.id: listed.name for listed in self.context.directory.people()}
+        self.query_one("#mentee-notes", Static).update(
+            "\n".join(
+                f"{local_time(note.created_at)} · {escape(names.get(note.mentor, note.mentor))}: "
+                f"{escape(note.text)}"
+                + (f" [dim]({escape(self.t('mentor.edited'))})[/dim]" if note.edited_at else "")
+                for note in notes
+            )
+            or self.t("reports.no_notes")
+        )
+        events = self.context.mentoring.timeline(actor, self.person_id)[:12]
+        self.query_one("#mentee-timeline", Static).update(
+            "\n".join(
+                escape(
+                    f"{local_time(event.at)}  {self.t(f'mentor.event_{event.kind}')}  "
+                    f"{self._subject(event.kind, event.subject)}  {self._detail(event, names)}"
+                )
+                for event in events
+            )
+        )
+        self.refresh_bindings()
+
+    def _mentee_figures(self) -> tuple[list[Competency], str | None]:
+        """The mentee's title and figures, with the mentorship period and sign-off."""
         row = self.row
         days = (
             self.t("reports.days_left", days=row.days_left)
@@ -100,53 +168,32 @@ class MenteeScreen(TrainerScreen):
         if attention:
             lines.append(f"[b red]⚠ {escape(attention)}[/]")
         self.query_one("#mentee-figures", Static).update("\n".join(lines))
+        return row.competencies, row.weakest_step
 
-        names = {c.step: self.t(f"roleplay.step_{c.step}") for c in row.competencies}
-        width = max(cell_width(name) for name in names.values())
-        bars = []
-        for competency in row.competencies:
-            name = names[competency.step]
-            label = name + " " * (width - cell_width(name))
-            weakest = " ◀" if competency.step == row.weakest_step else ""
-            bars.append(
-                f"{escape(label)}  {competency_bar(competency)}  "
-                f"{escape(trend_text(competency, lang))}{weakest}"
-            )
-        self.query_one("#mentee-competencies", Static).update("\n".join(bars))
-
-        runs = self.query_one("#mentee-runs", OptionList)
-        runs.clear_options()
-        for run in reversed(self.context.roleplays.runs(actor, self.person_id)):
-            if run.finished_at is not None:
-                runs.add_option(Option(self._run_text(run), id=run.id))
-        for attempt in reversed(self.context.exams.attempts(actor, self.person_id)):
-            if attempt.submitted_at is not None:
-                runs.add_option(Option(self._attempt_text(attempt), disabled=True))
-        if not runs.option_count:
-            runs.add_option(Option(self.t("mentor.nothing_yet"), disabled=True))
-
-        notes = self.context.mentoring.notes(actor, self.person_id)
-        names = {listed.id: listed.name for listed in self.context.directory.people()}
-        self.query_one("#mentee-notes", Static).update(
-            "\n".join(
-                f"{local_time(note.created_at)} · {escape(names.get(note.mentor, note.mentor))}: "
-                f"{escape(note.text)}"
-                + (f" [dim]({escape(self.t('mentor.edited'))})[/dim]" if note.edited_at else "")
-                for note in notes
-            )
-            or self.t("reports.no_notes")
-        )
-        events = self.context.mentoring.timeline(actor, self.person_id)[:12]
-        self.query_one("#mentee-timeline", Static).update(
-            "\n".join(
-                escape(
-                    f"{local_time(event.at)}  {self.t(f'mentor.event_{event.kind}')}  "
-                    f"{self._subject(event.kind, event.subject)}  {self._detail(event, names)}"
+    def _learner_figures(self) -> tuple[list[Competency], str | None]:
+        """A learner without a mentor, as a trainer sees them: their gradebook row."""
+        actor = self.trainer_app.signed_in_person
+        row, records = self.context.gradebook.learner(actor, self.person_id)
+        person = self.context.store.person(self.person_id)
+        tracks = person.tracks if person else []
+        titles = ", ".join(self._track_title(track_id) for track_id in tracks)
+        self.query_one("#mentee-title", Static).update(f"{escape(row.name)} · {escape(titles)}")
+        status = self.t(f"gradebook.status_{row.status}")
+        lines = [
+            escape(f"{self.t('gradebook.record_no_mentor')} · {status}"),
+            escape(
+                self.t(
+                    "mentor.figures",
+                    lessons=f"{row.lessons_done}/{row.lessons_total}",
+                    theory=figure(row.best_theory),
+                    practical=figure(row.practical),
+                    last=local_time(row.last_activity) if row.last_activity else "-",
                 )
-                for event in events
-            )
-        )
-        self.refresh_bindings()
+            ),
+        ]
+        self.query_one("#mentee-figures", Static).update("\n".join(lines))
+        found = competencies([run for run in records.runs if run.finished_at is not None])
+        return found, weakest_of(found)
 
     def _detail(self, event: Activity, names: dict[str, str]) -> str:
         """What follows the subject, in the interface language and with people by name."""
@@ -195,10 +242,14 @@ class MenteeScreen(TrainerScreen):
 
     @on(OptionList.OptionSelected, "#mentee-runs")
     def open_run(self, event: OptionList.OptionSelected) -> None:
+        from trainer.ui.screens.exam_review import ExamReviewScreen
         from trainer.ui.screens.roleplay_result import RolePlayResultScreen
 
-        if event.option.id:
-            self.app.push_screen(RolePlayResultScreen(self.person_id, event.option.id))
+        option = event.option.id
+        if option and option.startswith("exam:"):
+            self.app.push_screen(ExamReviewScreen(option.removeprefix("exam:"), self.person_id))
+        elif option:
+            self.app.push_screen(RolePlayResultScreen(self.person_id, option))
 
     # ------------------------------------------------------------ actions
 
@@ -215,6 +266,8 @@ class MenteeScreen(TrainerScreen):
             return bool(self.context.mentoring.signed_tracks(self.person_id))
         if action == "edit_note":
             return bool(self._my_notes())
+        if action == "report":
+            return self.mentored
         return True
 
     def _note_dialog(self, title: str, value: str, save: Callable[[str], object]) -> None:

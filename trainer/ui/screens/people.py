@@ -97,6 +97,16 @@ class PeopleScreen(TrainerScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
         table.focus()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a learner opens their record (as the gradebook does); on others, edits."""
+        from trainer.ui.screens.mentee import MenteeScreen
+
+        person = self._selected()
+        if person is not None and person.has_role("learner"):
+            self.app.push_screen(MenteeScreen(person.id))
+        else:
+            self.action_edit()
+
     def _selected(self) -> Person | None:
         table = self.query_one("#people-table", DataTable)
         if not table.row_count:

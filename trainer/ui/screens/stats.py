@@ -1,5 +1,6 @@
 """Item analysis for trainers: each exam's spread and reliability, each question's facility
-and discrimination (both percentages), flagged questions first. A question answered too few
+and discrimination (both percentages), flagged questions first, computed in a worker thread
+(everyone's attempts are read once). A question answered too few
 times to judge says so instead of being flagged; Enter on a question shows it with its
 options and how it was answered."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -22,7 +23,15 @@ from trainer.content.models import (
     TrueFalse,
 )
 from trainer.numbers import figure
-from trainer.services.item_analysis import AnswerDistribution, QuestionStats
+from trainer.services.item_analysis import (
+    AnswerDistribution,
+    ExamStats,
+    QuestionStats,
+    answer_distribution,
+    exam_figures,
+    question_statistics,
+)
+from trainer.storage.records import ExamAttempt
 from trainer.ui.screens.base import TrainerScreen
 
 
@@ -38,11 +47,14 @@ class StatsScreen(TrainerScreen):
         super().__init__()
         self.stats: dict[str, QuestionStats] = {}
         """The questions shown, by key: filled with the table."""
+        self.attempts: list[ExamAttempt] = []
+        """Everyone's counted attempts, as read for the figures (Enter shows their answers)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats"):
             yield Static(self.t("stats.title"), classes="card-title")
+            yield Static("", id="stats-reading", classes="muted")
             yield Static(self.t("stats.exams"), classes="section-title")
             yield DataTable(id="exam-stats", show_cursor=False)
             yield Static(self.t("stats.questions"), classes="section-title")
@@ -53,8 +65,26 @@ class StatsScreen(TrainerScreen):
         yield Footer(compact=True)
 
     def fill(self) -> None:
+        self.query_one("#stats-reading", Static).update(self.t("stats.reading"))
+        self.read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
+    def read(self) -> None:
+        """Everyone's attempts and their statistics, off the screen's thread: over 10,000
+        attempts this takes a noticeable moment."""
         actor = self.trainer_app.signed_in_person
         analysis = self.context.item_analysis
+        attempts = analysis.attempts(actor)
+        points = analysis.points()
+        exams = exam_figures(attempts)
+        questions = question_statistics(attempts, points)
+        self.app.call_from_thread(self.show, attempts, exams, questions)
+
+    def show(
+        self, attempts: list[ExamAttempt], found: list[ExamStats], stats: list[QuestionStats]
+    ) -> None:
+        self.attempts = attempts
+        self.query_one("#stats-reading", Static).update("")
         exams = self.query_one("#exam-stats", DataTable)
         exams.clear(columns=True)
         exams.add_columns(
@@ -64,7 +94,7 @@ class StatsScreen(TrainerScreen):
             )
         )
         lang = self.trainer_app.tr.lang
-        for exam in analysis.exams(actor):
+        for exam in found:
             track = self.context.library.track(exam.track)
             exams.add_row(
                 track.title.get(lang) if track else exam.track,
@@ -84,9 +114,7 @@ class StatsScreen(TrainerScreen):
                 for name in ("question", "attempts", "facility", "discrimination", "flags")
             )
         )
-        stats = sorted(
-            analysis.questions(actor), key=lambda s: (not s.flags, s.too_few_answers, s.key)
-        )
+        stats = sorted(stats, key=lambda s: (not s.flags, s.too_few_answers, s.key))
         self.stats = {item.key: item for item in stats}
         for item in stats:
             flags: str | Text
@@ -117,8 +145,7 @@ class StatsScreen(TrainerScreen):
         item = self.stats.get(str(key))
         if item is None:
             return
-        actor = self.trainer_app.signed_in_person
-        distribution = self.context.item_analysis.distribution(actor, item.key)
+        distribution = answer_distribution(self.attempts, item.key)
         bank = self.context.library.bank(item.bank)
         question = (
             next((q for q in bank.questions if q.id == item.question), None) if bank else None

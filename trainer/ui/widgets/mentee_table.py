@@ -43,16 +43,20 @@ class MenteeTable(DataTable[Any]):
             days = Text(str(row.days_left), style="bold red" if row.days_left < 0 else "")
             cells: list[Any] = [
                 Text("⚠ " + attention, style="bold red") if attention else Text("✓", "green"),
-                Text(row.name),  # a str cell is markup: "[/x]" in a name would fail
+                # Text, never str: a str cell is markup ("[/x]" in a name would fail), and
+                # parsing it made measuring 500 rows twice as slow
+                Text(row.name),
                 days,
-                f"{row.lessons_done}/{row.lessons_total}",
-                figure(row.best_theory),
-                figure(row.best_practical),
-                tr(f"roleplay.step_{row.weakest_step}") if row.weakest_step else "-",
-                row.last_activity.astimezone().strftime("%m-%d %H:%M")
-                if row.last_activity
-                else "-",
-                tr("reports.yes") if row.signed_off else tr("reports.no"),
+                Text(f"{row.lessons_done}/{row.lessons_total}"),
+                Text(figure(row.best_theory)),
+                Text(figure(row.best_practical)),
+                Text(tr(f"roleplay.step_{row.weakest_step}") if row.weakest_step else "-"),
+                Text(
+                    row.last_activity.astimezone().strftime("%m-%d %H:%M")
+                    if row.last_activity
+                    else "-"
+                ),
+                Text(tr("reports.yes") if row.signed_off else tr("reports.no")),
             ]
             self.add_row(*cells, key=row.person_id)
 
