@@ -67,11 +67,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_stores: run the test on the data folder and on PostgreSQL"
     )
+    config.addinivalue_line(
+        "markers", "folder_only: in a both_stores module, a test of the data folder's files"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-        "both_stores"
+    definition = metafunc.definition
+    if (
+        "store_kind" in metafunc.fixturenames
+        and definition.get_closest_marker("both_stores")
+        and not definition.get_closest_marker("folder_only")
     ):
         metafunc.parametrize("store_kind", ["folder", "postgres"], indirect=True)
 

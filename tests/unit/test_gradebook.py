@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.conftest import store_options
 from trainer.cli import main
 from trainer.services.access import AccessDenied
 from trainer.services.cohort import FUNNEL
@@ -28,6 +29,8 @@ from trainer.storage.records import (
     Person,
     RolePlayRun,
 )
+
+pytestmark = pytest.mark.both_stores  # the services must behave the same on both
 
 PASSWORD = "correct horse"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -195,6 +198,7 @@ def test_filters(org: TrainerContext) -> None:
         org.gradebook.rows(org.accounts.person("ann"))
 
 
+@pytest.mark.folder_only  # counts the reads of the files
 def test_each_file_is_read_once_per_build(
     org: TrainerContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -271,27 +275,20 @@ def test_csv_and_pdf(org: TrainerContext) -> None:
 
 
 def test_report_commands(org: TrainerContext, tmp_path: Path, capsys: Any) -> None:
-    data = str(org.store.root)
+    store = store_options(org)
     output = tmp_path / "g.xlsx"
     assert (
-        main(
-            ["--data", data, "--lang", "en", "report", "learners", "--team", "B", "-o", str(output)]
-        )
-        == 0
+        main([*store, "--lang", "en", "report", "learners", "--team", "B", "-o", str(output)]) == 0
     )
     sheet = load_workbook(output).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["cat", "eve"]
-    assert (
-        main(["--data", data, "--lang", "en", "report", "learners", "-o", str(tmp_path / "g.txt")])
-        == 2
-    )
+    assert main([*store, "--lang", "en", "report", "learners", "-o", str(tmp_path / "g.txt")]) == 2
     assert "Save as .xlsx, .csv or .pdf" in capsys.readouterr().err
     assert not (tmp_path / "g.txt").exists()
     assert (
         main(
             [
-                "--data",
-                data,
+                *store,
                 "--lang",
                 "en",
                 "report",
@@ -308,7 +305,7 @@ def test_report_commands(org: TrainerContext, tmp_path: Path, capsys: Any) -> No
     assert not (tmp_path / "n.csv").exists()
 
     cohort = tmp_path / "c1.pdf"
-    assert main(["--data", data, "--lang", "en", "report", "cohort", "C1", "-o", str(cohort)]) == 0
+    assert main([*store, "--lang", "en", "report", "cohort", "C1", "-o", str(cohort)]) == 0
     text = "\n".join(page.extract_text() for page in PdfReader(cohort).pages)
     for words in (
         "Cohort dashboard: C1",
@@ -322,8 +319,7 @@ def test_report_commands(org: TrainerContext, tmp_path: Path, capsys: Any) -> No
     assert (
         main(
             [
-                "--data",
-                data,
+                *store,
                 "--lang",
                 "en",
                 "report",
@@ -346,7 +342,7 @@ def test_the_demo_gradebook_has_a_row_of_numbers_per_learner(
 
     build_demo(context.store, context.library)
     output = tmp_path / "g.xlsx"
-    assert main(["--data", str(context.store.root), "report", "learners", "-o", str(output)]) == 0
+    assert main([*store_options(context), "report", "learners", "-o", str(output)]) == 0
     sheet = load_workbook(output).active
     header = [cell.value for cell in sheet[1]]
     rows = {
