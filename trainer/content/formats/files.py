@@ -27,8 +27,8 @@ MAX_XLSX_PARTS = 1_000
 
 
 def read_import_file(path: Path, kind: str, category: str) -> ImportResult:
-    """`path` read as `kind` (gift, aiken, xlsx or csv)."""
-    from trainer.content.formats import aiken, gift, spreadsheet
+    """`path` read as `kind` (gift, aiken, moodlexml, xlsx or csv)."""
+    from trainer.content.formats import aiken, gift, moodlexml, spreadsheet
 
     try:
         size = path.stat().st_size
@@ -38,6 +38,8 @@ def read_import_file(path: Path, kind: str, category: str) -> ImportResult:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFileError("unreadable", path=path, detail=error.strerror or error) from None
+    if kind == "moodlexml":  # XML says its own encoding
+        return moodlexml.read_moodle_xml(data, path, category)
     if kind == "xlsx":
         _check_workbook_zip(path, data)
         return spreadsheet.read_xlsx(data, path)
