@@ -115,7 +115,7 @@ def export_command(
     elif kind == "csv":
         data = spreadsheet.write_csv(spreadsheet.bank_rows(bank))
     else:
-        data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank))
+        data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank), bank)
     write_output(output, data)
     print(tr("cli.exported_bank", count=len(bank.questions), path=output))
     return 0
