@@ -322,9 +322,10 @@ class _Categories:
             if not self.prefix:
                 return self.fallback
             path = tuple(self.paths[index])  # a question in the bank's own parent category
-        if path in self.made:
-            return self.made[path]
         idnumber = self.ids[index]
+        key = (*path, idnumber)  # Moodle merges two categories of one name; the file did not
+        if key in self.made:
+            return self.made[key]
         title = _name_text(" / ".join(path))
         if _ID.fullmatch(idnumber) and idnumber not in result.categories:
             made = idnumber
@@ -336,7 +337,7 @@ class _Categories:
                 number += 1
                 made = f"{base}-{number}"
         result.categories[made] = title
-        self.made[path] = made
+        self.made[key] = made
         return made
 
 
