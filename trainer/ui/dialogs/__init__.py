@@ -3,6 +3,7 @@
 from trainer.ui.dialogs.assign_mentor import AssignMentorDialog
 from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
+from trainer.ui.dialogs.import_bank import ImportChoice, ImportDialog
 from trainer.ui.dialogs.password import PasswordDialog
 from trainer.ui.dialogs.person import PersonDialog, PersonForm
 from trainer.ui.dialogs.question_list import QuestionListDialog
@@ -13,6 +14,8 @@ __all__ = [
     "AssignMentorDialog",
     "ConfirmDialog",
     "HelpDialog",
+    "ImportChoice",
+    "ImportDialog",
     "PasswordDialog",
     "PersonDialog",
     "PersonForm",
