@@ -312,6 +312,29 @@ def test_a_moodle_file_imports_with_moodles_meaning() -> None:
     assert questions["steps"]["shuffle"] is False
 
 
+def test_a_moodle_bank_goes_through_trainer_and_back_unchanged() -> None:
+    first = read_moodle_xml(MOODLE)
+    bank = QuestionBank.model_validate(first.bank("moodle", "Moodle"))
+    again = read_moodle_xml(write_moodle_xml(bank))
+    assert again.skipped == []
+    assert QuestionBank.model_validate(again.bank("moodle", "Moodle")) == bank
+
+
+@pytest.mark.parametrize("encoding", ["GB18030", "GBK", "UTF-16"])
+def test_a_moodle_file_in_a_chinese_or_utf16_encoding_imports(encoding: str) -> None:
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<quiz>\n'
+        '<question type="truefalse"><name><text>挂断</text></name>'
+        '<questiontext format="plain_text"><text>应等客户先挂断电话。</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer></question>\n</quiz>\n'
+    )
+    result = read_moodle_xml(text.encode(encoding))
+    assert [(q["title"], q["stem"], q["answer"]) for q in result.questions] == [
+        ("挂断", "应等客户先挂断电话。", True)
+    ]
+
+
 def test_html_becomes_text_as_a_reader_sees_it() -> None:
     assert html_to_text("<p>One</p>\n<p>Two&nbsp;&amp; three</p><!-- hidden -->") == (
         "One\n\nTwo\xa0& three"

@@ -250,7 +250,28 @@ class _LineBuilder(TreeBuilder):
         return element
 
 
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
 def _parse(data: bytes, path: Path) -> tuple[Element, dict[int, int]]:
+    """The `<quiz>` element and the line of each question. Expat reads UTF-8, UTF-16 and
+    single-byte encodings; a file that declares a multi-byte one (GB18030, GBK, Big5) is
+    decoded here and read as UTF-8."""
+    try:
+        return _parse_once(data, path)
+    except ValueError:  # "multi-byte encodings are not supported"
+        declared = _DECLARED.match(data)
+        if declared is None:
+            raise ImportFileError("not_xml", path=path, line=1) from None
+        try:
+            text = data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            raise ImportFileError("not_xml", path=path, line=1) from None
+        start, end = declared.span(1)  # the declaration is ASCII: a byte is a character
+        return _parse_once((text[:start] + "UTF-8" + text[end:]).encode("utf-8"), path)
+
+
+def _parse_once(data: bytes, path: Path) -> tuple[Element, dict[int, int]]:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser
 
