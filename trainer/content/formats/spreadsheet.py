@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -593,6 +594,8 @@ def _cell_value(column: str, value: Any) -> Any:
         try:
             number = float(str(value))
         except ValueError:
+            return value
+        if not math.isfinite(number):
             return value
         return int(number) if number.is_integer() else number
     return "" if value is None else value
