@@ -412,7 +412,9 @@ def test_import_into_an_existing_bank_appends_or_replaces(
     assert [q["id"] for q in saved["questions"]] == ["q1", "q2"]
     assert saved["questions"][0]["stem"] == "Old text"
     assert saved["categories"] == {"basics": "Basics", "extra": {"en": "Extra things"}}
-    assert "# my bank" in bank.read_text("utf-8")
+    text = bank.read_text("utf-8")  # the file's own lines are kept; the category is added
+    assert text.startswith("# my bank\nid: mine\ntitle: Mine\ncategories:\n  basics: Basics\n")
+    assert "  extra: {en: Extra things}\nquestions:\n  # the first one\n  - id: q1\n" in text
 
     assert main([*base, "--replace"]) == 0
     assert "added 0 question(s), replaced 2, left out 0" in capsys.readouterr().out
@@ -467,3 +469,39 @@ def test_an_exported_workbook_has_numbers_widths_dropdowns_and_instructions() ->
     assert [info["A1"].value, info["B1"].value] == ["id", "frontline_core"]
     assert info["B2"].value == "一线客服理论题库"
     assert any("single" in str(cell.value) for cell in workbook["instructions"]["B"])
+
+
+def test_a_new_category_is_one_line_added_to_the_bank_file(tmp_path: Path) -> None:
+    from trainer.content.formats.common import ImportResult
+    from trainer.services.authoring import BankDocument
+    from trainer.services.bank_import import import_into
+
+    original = (Path(bundled_content_root()) / "question_banks" / "frontline_core.yaml").read_text(
+        "utf-8"
+    )
+    path = tmp_path / "frontline_core.yaml"
+    path.write_text(original, "utf-8")
+    result = ImportResult()
+    result.categories["refunds"] = {"zh": "退款", "en": "Refunds"}
+    result.add(
+        {
+            "id": "r-1",
+            "type": "true_false",
+            "category": "refunds",
+            "stem": "Refund?",
+            "answer": True,
+        },
+        1,
+    )
+    report = import_into(BankDocument.open(path), result, "append")
+    assert report.added == ["r-1"] and report.categories == ["refunds"]
+    text = path.read_text("utf-8")
+    line = "  refunds: {zh: 退款, en: Refunds}\n"
+    assert text.replace(line, "", 1).startswith(original.rstrip("\n"))
+    assert text.index(line) < text.index("questions:")
+    from trainer.content.yamlio import parse_yaml
+
+    document = parse_yaml(path, text)
+    assert not isinstance(document, Exception) and hasattr(document, "data")
+    bank = QuestionBank.model_validate(document.data)
+    assert bank.questions[-1].id == "r-1" and bank.categories["refunds"].get("zh") == "退款"

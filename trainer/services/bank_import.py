@@ -3,15 +3,16 @@ the same ids, then save the bank once, whole and valid, or not at all.
 
 `merge` works on a `BankDocument` (the bank editor's view of the file), so a bank's comments
 and untouched lines are kept as the editor keeps them, and a bundled bank is saved as its
-override in the data folder. Categories the import brings that the bank lacks are added;
-the file is then written out by the YAML writer (comments kept, some line layouts change).
+override in the data folder. Categories the import brings that the bank lacks are added
+after its last category (a bank whose categories are written in flow style is written out
+by the YAML writer instead: comments kept, some line layouts change).
 Nothing is written until every merged question and the whole bank check out: a failure
 leaves the file as it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import yaml
@@ -67,11 +68,49 @@ def merge(document: BankDocument, result: ImportResult, mode: Mode) -> MergeRepo
         if category not in categories and category not in report.categories:
             report.categories.append(category)
     if report.categories:
-        for category in report.categories:
-            title = result.categories.get(category, category)
-            categories[category] = dict(title) if isinstance(title, dict) else title
-        document.layout = None  # the head holds the categories: the whole file is written
+        titles = {c: result.categories.get(c, c) for c in report.categories}
+        _add_categories(document, titles)
     return report
+
+
+def _add_categories(document: BankDocument, titles: dict[str, Any]) -> None:
+    """Add categories to the bank: as lines after its last category when the categories are
+    a block mapping in the part of the file before the questions (the rest of the file is
+    kept as it is), else by having the whole file written out by the YAML writer."""
+    categories = document.data["categories"]
+    layout = document.layout
+    for category, title in titles.items():
+        categories[category] = dict(title) if isinstance(title, dict) else title
+    keys = list(document.data)
+    index = keys.index("categories")
+    if layout is None or categories.fa.flow_style() or index + 1 >= len(keys):
+        document.layout = None
+        return
+    lines = layout.head.splitlines(keepends=True)
+    first = next(iter(categories))
+    column = categories.lc.key(first)[1]
+    end = document.data.lc.key(keys[index + 1])[0]  # the line of the key after categories
+    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    if end > len(lines) or document.data.lc.key(keys[index + 1])[0] >= len(lines):
+        document.layout = None
+        return
+    added = "".join(
+        " " * column
+        + yaml.safe_dump(
+            {category: title},
+            allow_unicode=True,
+            default_flow_style=None,
+            width=4096,
+            sort_keys=False,
+        ).rstrip("\n")
+        + "\n"
+        for category, title in titles.items()
+    )
+    if added.count("\n") != len(titles):  # a title that needs lines of its own
+        document.layout = None
+        return
+    document.layout = replace(layout, head="".join([*lines[:end], added, *lines[end:]]))
 
 
 def import_into(document: BankDocument, result: ImportResult, mode: Mode) -> MergeReport:
