@@ -375,7 +375,13 @@ def read_moodle_xml(
     result.title, result.bank_id = categories.title, categories.bank_id
     current: int | None = None
     seen = 0
-    taken_names: set[str] = set()
+    # an id made from a name never takes an idnumber a later question gives
+    taken_names = {
+        idnumber
+        for element in elements
+        if element.get("type") != "category"
+        and _ID.fullmatch(idnumber := (element.findtext("idnumber") or "").strip())
+    }
     for element in elements:
         line = lines.get(id(element), 0)
         kind = (element.get("type") or "").strip()
