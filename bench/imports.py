@@ -1,9 +1,9 @@
 """Benchmark: importing questions grows linearly with the number of questions.
 
 For each format (GIFT, Aiken, Moodle XML, CSV, xlsx) a file of N generated questions and one
-of 4N are read, interleaved, and the ratio of their median times is reported: about 4 when the import
-is linear, 16 when it is quadratic (as GIFT import was, rebuilding the set of taken ids on
-every question: 32,000 questions took 110 s). Goal: every ratio at most 5. The seconds per
+of 4N are read, interleaved, and the ratio of their median times is reported: about 4 when
+the import is linear, 16 when it is quadratic (as GIFT import was, rebuilding the set of taken
+ids on every question: 32,000 questions took 110 s). Goal: every ratio at most 5. The seconds per
 1,000 questions of the larger file are printed for scale.
 
 Run: python bench/imports.py [--questions N] [--repeat N]
