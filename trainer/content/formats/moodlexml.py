@@ -62,6 +62,8 @@ _MULTILANG = re.compile(
 LANG_CODES = {"zh": "zh_cn", "en": "en"}
 """The `lang` written for each language: Moodle's language packs are `zh_cn` and `en`, and
 the filter shows the span of the reader's pack (or, failing that, the first one)."""
+TRIM = " \t\n\r\x0b"
+"""What Moodle trims off a text (PHP's `trim`): a no-break or ideographic space stays."""
 _WILDCARD = re.compile(r"(?<!\\)\*")
 _SOFT, _BLOCK = "\x00", "\x01"  # never in XML text, so never in what is converted
 _COLLAPSED = re.compile(r"[ \t\n\r\f]+")
@@ -126,6 +128,8 @@ def html_to_text(source: str) -> str:
 
     (trainer's common HTML-to-text helper may replace this one; this one is written to read
     back exactly what `text_html` writes.)"""
+    if "<" not in source and "&" not in source:  # no markup: only whitespace to fold
+        return _COLLAPSED.sub(" ", source).strip(" ")
     parser = _TextParser()
     parser.feed(source)
     parser.close()
@@ -133,7 +137,7 @@ def html_to_text(source: str) -> str:
     text = re.sub(f"{_SOFT}(?=[\n{_BLOCK}])|(?<=[\n{_BLOCK}]){_SOFT}", "", text)
     text = text.strip(_SOFT).replace(_SOFT, " ")
     text = re.sub(f"[\n{_BLOCK}]*{_BLOCK}[\n{_BLOCK}]*", _breaks, text.strip(_BLOCK))
-    return text.strip()
+    return text.strip(" \n")  # a no-break or ideographic space is the writer's own
 
 
 def text_html(text: str) -> str:
@@ -164,7 +168,11 @@ def multilang_text(source: str, is_html: bool) -> Any:
     """A text (a plain string, or `{zh, en}`) from Moodle text holding multilang spans or
     not; `is_html` says whether what is outside the spans is HTML."""
     spans = list(_MULTILANG.finditer(source))
-    convert = html_to_text if is_html else str.strip
+
+    def plain(text: str) -> str:
+        return text.strip(TRIM)
+
+    convert = html_to_text if is_html else plain
     if not spans:
         return convert(source)
     texts: dict[str, str] = {}
@@ -184,7 +192,7 @@ def multilang_text(source: str, is_html: bool) -> Any:
         texts["zh"] = html_to_text(spans[0].group(3))
     extra = convert(outside)
     if extra:
-        texts = {lang: f"{text}\n{extra}".strip() for lang, text in texts.items()}
+        texts = {lang: f"{text}\n{extra}".strip(TRIM) for lang, text in texts.items()}
     if texts.get("zh") is not None and texts.get("zh") == texts.get("en"):
         return texts["zh"]
     return texts
@@ -198,7 +206,7 @@ def _text(element: Element | None, path: str = "text") -> str:
     if element is None:
         return ""
     found = element.find(path)
-    return (found.text or "").strip() if found is not None else ""
+    return (found.text or "").strip(TRIM) if found is not None else ""
 
 
 def _formatted(element: Element | None, default_format: str = "html") -> Any:
@@ -293,7 +301,8 @@ def _parse_once(data: bytes, path: Path) -> tuple[Element, dict[int, int]]:
 def _category_path(text: str) -> list[str]:
     """`$course$/top/A//B/C` as ['A/B', 'C']: Moodle's context and `top` dropped, `//`
     standing for a `/` in a name."""
-    parts = [part.replace("\x00", "/").strip() for part in text.replace("//", "\x00").split("/")]
+    parts = text.replace("//", "\x00").split("/")
+    parts = [part.replace("\x00", "/").strip(TRIM) for part in parts]
     parts = [part for part in parts if part]
     if parts and re.fullmatch(r"\$[a-z0-9]*\$", parts[0]):
         parts = parts[1:]

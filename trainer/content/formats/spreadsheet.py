@@ -104,8 +104,10 @@ NUMBER_COLUMNS = ("difficulty", "points")
 SEPARATOR = " | "
 WORDING_SEPARATOR = " ; "
 """Between the accepted wordings (or the patterns) of one short answer."""
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)%\s*")
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)%[ \t]*")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+TRIM = " \t\n\r\x0b"
+"""Spaces taken off a cell's ends: a no-break or ideographic space is the writer's own."""
 _TRUE = ("true", "t", "yes", "y", "1", "对", "正确", "是")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
@@ -244,20 +246,20 @@ def split_items(cell: str, separator: str = "|") -> list[str]:
             current.append(cell[index : index + 2])
             index += 2
         elif cell.startswith(separator, index):
-            items.append("".join(current).strip())
+            items.append("".join(current).strip(TRIM))
             current = []
             index += len(separator)
         else:
             current.append(cell[index])
             index += 1
-    items.append("".join(current).strip())
+    items.append("".join(current).strip(TRIM))
     return items
 
 
 def _localized(zh: str, en: str) -> Any:
     """A bank text from its two cells: one string when they agree, `{zh}` or `{en}` when
     only one is given, '' when neither."""
-    zh, en = zh.strip(), en.strip()
+    zh, en = zh.strip(TRIM), en.strip(TRIM)
     if zh == en:
         return zh
     if zh and en:
@@ -282,7 +284,7 @@ def _weighted(item: str) -> tuple[float | None, str]:
 
 
 def _row_question(row: dict[str, str], number: int) -> dict[str, Any] | Skipped:
-    get = {key: (row.get(key) or "").strip() for key in COLUMNS}
+    get = {key: (row.get(key) or "").strip(TRIM) for key in COLUMNS}
     kind = get["type"]
     if kind not in QUESTION_TYPES:
         return Skipped(number, "unknown_type", {"type": kind or "-"})
