@@ -23,6 +23,7 @@ from trainer.cli import main
 from trainer.content.formats.common import ImportFileError
 from trainer.content.formats.moodlexml import (
     html_to_text,
+    multilang_text,
     read_moodle_xml,
     text_html,
     write_moodle_xml,
@@ -333,6 +334,23 @@ def test_a_moodle_file_in_a_chinese_or_utf16_encoding_imports(encoding: str) -> 
     assert [(q["title"], q["stem"], q["answer"]) for q in result.questions] == [
         ("挂断", "应等客户先挂断电话。", True)
     ]
+
+
+def test_multilang_spans_give_chinese_and_english() -> None:
+    def span(lang: str, text: str) -> str:
+        return f'<span lang="{lang}" class="multilang">{text}</span>'
+
+    assert multilang_text(span("zh_tw", "您好") + span("en", "Hello"), True) == {
+        "zh": "您好",
+        "en": "Hello",
+    }
+    reverse = (
+        '<span class="multilang" lang="en">Hi</span><span lang="zh" class="multilang">嗨</span>'
+    )
+    assert multilang_text(reverse, True) == {"zh": "嗨", "en": "Hi"}
+    assert multilang_text(span("fr", "Bonjour") + span("de", "Hallo"), True) == "Bonjour"
+    assert multilang_text(span("en", "Only English"), True) == {"en": "Only English"}
+    assert multilang_text("<p>No spans</p>", True) == "No spans"
 
 
 def test_html_becomes_text_as_a_reader_sees_it() -> None:

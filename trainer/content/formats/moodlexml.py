@@ -189,7 +189,7 @@ def multilang_text(source: str, is_html: bool) -> Any:
         if lang is not None and lang not in texts:
             texts[lang] = html_to_text(span.group(3))
     if not texts:  # only other languages: the first one for both
-        texts["zh"] = html_to_text(spans[0].group(3))
+        texts["zh"] = texts["en"] = html_to_text(spans[0].group(3))
     extra = convert(outside)
     if extra:
         texts = {lang: f"{text}\n{extra}".strip(TRIM) for lang, text in texts.items()}
