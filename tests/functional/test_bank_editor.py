@@ -454,7 +454,7 @@ async def test_a_trainer_imports_moodle_xml_as_a_new_bank_named_in_the_dialog(
         await pilot.pause()
         assert isinstance(app.screen, MessageDialog)
         report = str(app.screen.query_one("#message-text", Static).render())
-        assert "Imported 6 question(s)" in report and "skipped 4" in report
+        assert "Imported 7 question(s)" in report and "skipped 3" in report
         assert "moodle.xml:175: skipped: a Moodle essay question" in report
     bank = open_context(context.settings).library.bank("service")
     assert bank is not None and bank.title.get("en") == "Service from Moodle"

@@ -1,7 +1,8 @@
 """Moodle XML, xlsx and CSV: what Moodle's files mean is what trainer imports, and a bank
 written in each format reads back as the same bank, for every bundled bank and for
-generated banks (every question type, feedback everywhere, weights like 33.33333, numbers
-like 1234567, text starting with `=`, `|` in options, Chinese and English).
+generated banks (every question type, feedback everywhere, weights like 33.33333, a second
+option of weight 100, numbers like 1234567, text starting with `=`, `|` in options,
+distractors, feedback for a wrong number, Chinese and English).
 
 What a format cannot carry is left out of the comparison only where `docs/import-export.md`
 says so: CSV has no bank id, title or empty categories (an .xlsx keeps them in its `bank`
@@ -148,9 +149,13 @@ def _question(draw: Any, question_id: str, categories: list[str]) -> dict[str, A
         if kind == "single":
             right = draw(st.integers(0, count - 1))
             options[right]["correct"] = True
-            if draw(st.booleans()):
-                weights = [draw(_WEIGHTS) for _ in range(count)]
+            if draw(st.booleans()):  # another option of weight 100 is right too
+                weights = [draw(st.one_of(_WEIGHTS, st.just(100.0))) for _ in range(count)]
                 weights[right] = 100.0
+                first = weights.index(100.0)
+                if first != right:  # the first option worth 100 is the `correct` one
+                    del options[right]["correct"]
+                    options[first]["correct"] = True
                 if all(weight in (0, 100) for weight in weights):
                     weights[(right + 1) % count] = 50.0
                 for option, weight in zip(options, weights, strict=True):
@@ -199,11 +204,14 @@ def _question(draw: Any, question_id: str, categories: list[str]) -> dict[str, A
             }
             for index in range(draw(st.integers(1, 3)))
         ]
+        _put(question, "feedback_wrong", draw(_maybe(_TEXT)))
     else:
         question["shuffle"] = draw(st.booleans())
         question["pairs"] = [
             {"left": draw(_TEXT), "right": draw(_TEXT)} for _ in range(draw(st.integers(2, 4)))
         ]
+        distractors = draw(st.lists(_TEXT, max_size=2))
+        _put(question, "distractors", distractors or None)
     return question
 
 
@@ -259,11 +267,6 @@ def test_text_written_as_html_reads_back_unchanged(text: str) -> None:
 def test_a_moodle_file_imports_with_moodles_meaning() -> None:
     result = read_moodle_xml(MOODLE)
     assert [(s.line, s.message("en")) for s in result.skipped] == [
-        (
-            164,
-            "skipped: a matching question with spare answers (answers no item matches), "
-            "which the bank cannot hold yet",
-        ),
         (175, "skipped: a Moodle essay question, a type the bank cannot hold"),
         (180, "skipped: a description without answers"),
         (185, "skipped: a Moodle calculated question, a type the bank cannot hold"),
@@ -271,7 +274,9 @@ def test_a_moodle_file_imports_with_moodles_meaning() -> None:
     assert result.title == "Service basics"
     assert result.categories == {"service-basics": "Service basics", "complaints": "Complaints"}
     questions = {question["id"]: question for question in result.questions}
-    assert list(questions) == ["open-1", "closing", "hang-up", "callback", "hours", "steps"]
+    assert list(questions) == [
+        *("open-1", "closing", "hang-up", "callback", "hours", "steps", "steps-with-a-spare")
+    ]
 
     single = questions["open-1"]  # partial credit on a single choice, HTML to text
     assert single["type"] == "single" and single["points"] == 2.0 and single["shuffle"] is True
@@ -309,8 +314,12 @@ def test_a_moodle_file_imports_with_moodles_meaning() -> None:
         (1234567.0, 0.5, 50.0),
     ]
     assert numbers["stem"] == "Within how many hours is a complaint solved?  (hours)"
+    assert numbers["feedback_wrong"] == "Completely wrong."
     assert questions["steps"]["pairs"][1] == {"left": "Follow up", "right": "I will call by 5"}
     assert questions["steps"]["shuffle"] is False
+    spare = questions["steps-with-a-spare"]  # a subquestion without text is a spare answer
+    assert len(spare["pairs"]) == 2 and spare["distractors"] == ["Whatever"]
+    assert spare["shuffle"] is True  # Moodle's default for matching
 
 
 def test_a_moodle_bank_goes_through_trainer_and_back_unchanged() -> None:

@@ -267,6 +267,8 @@ class NumericAnswer(ContentModel):
 class Numerical(QuestionBase):
     type: Literal["numerical"]
     answers: list[NumericAnswer] = Field(min_length=1)
+    feedback_wrong: LocalizedText | None = None
+    """Shown in the review for a number none of `answers` takes (GIFT's `~#...`)."""
 
     @model_validator(mode="after")
     def _full_answer(self) -> Numerical:
@@ -283,7 +285,15 @@ class Pair(ContentModel):
 class Matching(QuestionBase):
     type: Literal["matching"]
     pairs: list[Pair] = Field(min_length=2)
+    distractors: list[LocalizedText] = Field(default_factory=list)
+    """More right-hand answers that match no left (GIFT's `= -> 3`): offered, never right."""
     shuffle: bool = True
+
+    @property
+    def rights(self) -> list[LocalizedText]:
+        """The right-hand choices in stored order: each pair's right, then the distractors;
+        a stored matching answer names its choice by this index."""
+        return [pair.right for pair in self.pairs] + list(self.distractors)
 
 
 Question = Annotated[

@@ -8,8 +8,10 @@ when it is an id, is the category's id). `multichoice` (`<single>` true or false
 each answer), `shortanswer` (`<usecase>`, `*` wildcards), `numerical` (several answers with
 a tolerance and feedback each) and `matching` (subquestions) become the bank's types;
 `<name>` is the title, `<idnumber>` the id, `<generalfeedback>` the explanation,
-`<defaultgrade>` the points, `<tags>` the tags. Essays, descriptions and the types the bank
-cannot hold (cloze, calculated, drag and drop, …) are skipped with their line and why.
+`<defaultgrade>` the points, `<tags>` the tags; a numerical `*` answer's feedback is
+`feedback_wrong`, a matching subquestion without text a distractor. Essays, descriptions
+and the types the bank cannot hold (cloze, calculated, drag and drop, …) are skipped with
+their line and why.
 
 Text: `html` and `moodle_auto_format` are turned into text by an HTML parser (paragraphs
 and line breaks kept, entities decoded, comments, scripts and styles removed, an image left
@@ -467,40 +469,47 @@ def _question(
         question["case_sensitive"] = _flag(element.find("usecase"), False)
         question["answers"] = _short_answers(answers)
     elif kind == "numerical":
-        numbers = _numbers(answers)
+        numbers = _numbers(answers, question)
         if numbers is None:
             return "numeric_bad"
         question["answers"] = numbers
+        if "feedback_wrong" in question:  # after the answers, as the bank writes it
+            question["feedback_wrong"] = question.pop("feedback_wrong")
     else:
         question["shuffle"] = _flag(element.find("shuffleanswers"), True)
-        pairs = []
+        pairs, spares = [], []
         for sub in element.findall("subquestion"):
             left = _formatted(sub)
-            matched = _text(sub.find("answer"))
-            if _is_empty(left):
-                return "xml_matching_spares"
-            pairs.append({"left": left, "right": multilang_text(matched, False)})
+            right = multilang_text(_text(sub.find("answer")), False)
+            if not _is_empty(left):
+                pairs.append({"left": left, "right": right})
+            elif not _is_empty(right):  # a spare answer: offered, matching nothing
+                spares.append(right)
         question["pairs"] = pairs
+        if spares:
+            question["distractors"] = spares
     return question
 
 
 def _options(answers: list[Element], single: bool) -> list[dict[str, Any]]:
-    """Options from Moodle's answers. The right option of a single choice is the one worth
-    100%; weights are kept when any answer is worth something else. A multiple choice whose
-    answers are +1/k for each of its k right ones and -1/k for each wrong one is the bank's
-    own marking without weights (right minus wrong); any other fractions are its weights."""
+    """Options from Moodle's answers. The right option of a single choice is the first one
+    worth 100%; weights are kept when any answer is worth something else, or another 100%.
+    A multiple choice whose answers are +1/k for each of its k right ones and -1/k for each
+    wrong one is the bank's own marking without weights (right minus wrong); any other
+    fractions are its weights."""
     fractions = [_number(answer.get("fraction"), 0) for answer in answers]
-    if single:
-        weighted = any(fraction not in (0, 100) for fraction in fractions)
+    first_right = fractions.index(100) if 100 in fractions else -1
+    if single:  # another 100% answer is right too: it keeps its weight, as all then do
+        weighted = fractions.count(100) > 1 or any(f not in (0, 100) for f in fractions)
     else:
         right = sum(1 for fraction in fractions if fraction > 0)
         weighted = not right or any(
             abs(abs(fraction) - 100 / right) > 1e-4 for fraction in fractions
         )
     options = []
-    for answer, fraction in zip(answers, fractions, strict=True):
+    for index, (answer, fraction) in enumerate(zip(answers, fractions, strict=True)):
         option: dict[str, Any] = {"text": _formatted(answer)}
-        if (fraction == 100) if single else (fraction > 0):
+        if (index == first_right) if single else (fraction > 0):
             option["correct"] = True
         if weighted:
             option["weight"] = fraction
@@ -542,11 +551,16 @@ def _short_answers(answers: list[Element]) -> list[dict[str, Any]]:
     return made
 
 
-def _numbers(answers: list[Element]) -> list[dict[str, Any]] | None:
+def _numbers(answers: list[Element], question: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Numeric answers; Moodle's catch-all `*` answer gives the question's `feedback_wrong`
+    (any other number earns nothing in trainer, as a `*` of 0% does in Moodle)."""
     made = []
     for answer in answers:
         raw = _text(answer)
-        if raw == "*":  # Moodle's "any other answer": the bank gives any other answer 0
+        if raw == "*":
+            feedback = _formatted(answer.find("feedback"))
+            if not _is_empty(feedback):
+                question["feedback_wrong"] = feedback
             continue
         try:
             value = float(raw)
@@ -696,6 +710,9 @@ def _write_question(quiz: Element, question: Any) -> None:
         for item in question.answers:
             answer = _answer(element, item.weight, None, item.feedback, number_text(item.value))
             SubElement(answer, "tolerance").text = number_text(item.tolerance)
+        if question.feedback_wrong is not None:  # Moodle's "any other answer"
+            answer = _answer(element, 0, None, question.feedback_wrong, "*")
+            SubElement(answer, "tolerance").text = "0"
     else:
         SubElement(element, "shuffleanswers").text = "true" if question.shuffle else "false"
         for pair in question.pairs:
@@ -704,6 +721,10 @@ def _write_question(quiz: Element, question: Any) -> None:
             sub.set("format", kind_of_text)
             SubElement(sub, "text").text = text
             SubElement(SubElement(sub, "answer"), "text").text = _moodle_text(pair.right)[0]
+        for spare in question.distractors:  # a subquestion without text: a spare answer
+            sub = SubElement(element, "subquestion", format="html")
+            SubElement(sub, "text").text = ""
+            SubElement(SubElement(sub, "answer"), "text").text = _moodle_text(spare)[0]
     if question.tags:
         tags = SubElement(element, "tags")
         for tag in question.tags:

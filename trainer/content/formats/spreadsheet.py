@@ -23,9 +23,11 @@ Columns (any order; only `type` and `stem_zh` or `stem_en` are required):
 | accept | per short answer, other wordings it accepts, ` ; ` between (` | ` between answers) |
 | patterns | per short answer, regular expressions a whole answer may match, likewise |
 | answer_feedback_zh, answer_feedback_en | per answer, in the answers' order |
+| feedback_wrong_zh, feedback_wrong_en | a numerical question's feedback for any other number |
 | case_sensitive | `true` for a short answer whose case matters |
 | feedback_true_zh, …_en, feedback_false_zh, …_en | a true/false question's feedback |
 | pairs_zh, pairs_en | matching pairs `left => right`, separated by ` | ` |
+| distractors_zh, distractors_en | more right-hand choices that match nothing, ` | ` between |
 | explanation_zh, explanation_en | shown after answering |
 
 Lists in a cell: a backslash makes the character after it plain text, so an option with a
@@ -64,7 +66,13 @@ from trainer.content.formats.common import (
     Skipped,
 )
 from trainer.content.formats.moodlexml import number_text
-from trainer.content.models import QUESTION_TYPES, LocalizedText, QuestionBank, TextAnswer
+from trainer.content.models import (
+    QUESTION_TYPES,
+    LocalizedText,
+    Numerical,
+    QuestionBank,
+    TextAnswer,
+)
 
 COLUMNS = (
     "id",
@@ -89,6 +97,8 @@ COLUMNS = (
     "patterns",
     "answer_feedback_zh",
     "answer_feedback_en",
+    "feedback_wrong_zh",
+    "feedback_wrong_en",
     "case_sensitive",
     "feedback_true_zh",
     "feedback_true_en",
@@ -96,6 +106,8 @@ COLUMNS = (
     "feedback_false_en",
     "pairs_zh",
     "pairs_en",
+    "distractors_zh",
+    "distractors_en",
     "explanation_zh",
     "explanation_en",
 )
@@ -356,6 +368,10 @@ def _row_question(row: dict[str, str], number: int) -> dict[str, Any] | Skipped:
         question["answers"] = answers
         if kind == "short_answer":
             question["case_sensitive"] = _flag(get["case_sensitive"], False)
+        else:
+            wrong = _localized(get["feedback_wrong_zh"], get["feedback_wrong_en"])
+            if wrong:
+                question["feedback_wrong"] = wrong
     else:
         zh, en = split_items(get["pairs_zh"]), split_items(get["pairs_en"])
         pairs = []
@@ -365,6 +381,10 @@ def _row_question(row: dict[str, str], number: int) -> dict[str, Any] | Skipped:
             rights = [unescape_item("=>".join(h[1:])) if len(h) > 1 else "" for h in halves]
             pairs.append({"left": _localized(*lefts), "right": _localized(*rights)})
         question["pairs"] = pairs
+        zh, en = split_items(get["distractors_zh"]), split_items(get["distractors_en"])
+        distractors = [_item_text(zh, en, i) for i in range(max(len(zh), len(en)))]
+        if distractors:
+            question["distractors"] = distractors
     return question
 
 
@@ -566,6 +586,9 @@ def bank_rows(bank: QuestionBank) -> list[dict[str, Any]]:
                 row[f"answer_feedback_{lang}"] = _list(
                     [escape_item(_text(a.feedback, lang)) for a in question.answers]
                 )
+            if isinstance(question, Numerical):
+                for lang in ("zh", "en"):
+                    row[f"feedback_wrong_{lang}"] = _text(question.feedback_wrong, lang)
             if question.type == "short_answer":
                 row["case_sensitive"] = "true" if question.case_sensitive else "false"
                 for key in ("accept", "patterns"):
@@ -582,6 +605,9 @@ def bank_rows(bank: QuestionBank) -> list[dict[str, Any]]:
                     f"{escape_item(_text(p.left, lang), '|>')} => "
                     f"{escape_item(_text(p.right, lang), '|>')}"
                     for p in question.pairs
+                )
+                row[f"distractors_{lang}"] = SEPARATOR.join(
+                    escape_item(_text(d, lang)) for d in question.distractors
                 )
         rows.append(row)
     return rows
@@ -672,6 +698,11 @@ INSTRUCTIONS: list[tuple[str, str, str]] = [
         "pairs_zh, pairs_en",
         "匹配题：左 => 右，用“ | ”分隔",
         "matching pairs: left => right, ' | ' between",
+    ),
+    (
+        "distractors_zh/en, feedback_wrong_zh/en",
+        "匹配题中不与任何左项匹配的多余选项；数值题答错时的反馈",
+        "matching: right-hand choices that match nothing; numerical: feedback for a wrong number",
     ),
     (
         "shuffle, case_sensitive",
