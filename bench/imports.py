@@ -1,9 +1,9 @@
 """Benchmark: importing questions grows linearly with the number of questions.
 
-For each format (GIFT, Aiken, CSV, xlsx) a file of N generated questions and one of 4N are
-read, interleaved, and the ratio of their median times is reported: about 4 when the import
-is linear, 16 when it is quadratic (as GIFT import was, rebuilding the set of taken ids on
-every question: 32,000 questions took 110 s). Goal: every ratio at most 5. The seconds per
+For each format (GIFT, Aiken, Moodle XML, CSV, xlsx) a file of N generated questions and one
+of 4N are read, interleaved, and the ratio of their median times is reported: about 4 when
+the import is linear, 16 when it is quadratic (as GIFT import was, rebuilding the set of taken
+ids on every question: 32,000 questions took 110 s). Goal: every ratio at most 5. The seconds per
 1,000 questions of the larger file are printed for scale.
 
 Run: python bench/imports.py [--questions N] [--repeat N]
@@ -16,8 +16,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from trainer.content.formats import aiken, gift, spreadsheet
+from trainer.content.formats import aiken, gift, moodlexml, spreadsheet
 from trainer.content.formats.common import ImportResult
+from trainer.content.models import QuestionBank
 
 
 def gift_text(count: int) -> str:
@@ -52,14 +53,21 @@ def rows(count: int) -> list[dict[str, str]]:
     ]
 
 
+def csv_bank(source: str) -> QuestionBank:
+    """The bank the CSV file holds, to write as Moodle XML."""
+    return QuestionBank.model_validate(spreadsheet.read_csv(source).bank("bench", "Bench"))
+
+
 def readers(count: int) -> dict[str, Callable[[], ImportResult]]:
     """Each format's reader, bound to a file of `count` questions made in advance."""
     gift_source, aiken_source = gift_text(count), aiken_text(count)
     csv_source = spreadsheet.write_csv(rows(count)).decode("utf-8")
     xlsx_source = spreadsheet.write_xlsx(rows(count))
+    xml_source = moodlexml.write_moodle_xml(csv_bank(csv_source))
     return {
         "gift": lambda: gift.read_gift(gift_source),
         "aiken": lambda: aiken.read_aiken(aiken_source),
+        "xml": lambda: moodlexml.read_moodle_xml(xml_source),
         "csv": lambda: spreadsheet.read_csv(csv_source),
         "xlsx": lambda: spreadsheet.read_xlsx(xlsx_source),
     }

@@ -195,17 +195,24 @@ def build_parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", help="import questions / 导入题目")
     importing.add_argument("source", nargs="?", type=Path, metavar="FILE")
     importing.add_argument(
-        "--format", dest="import_format", choices=["gift", "aiken", "xlsx", "csv"]
+        "--format", dest="import_format", choices=["gift", "aiken", "moodlexml", "xlsx", "csv"]
     )
     importing.add_argument("-o", "--output", type=Path, help="the bank file to write / 题库文件")
     importing.add_argument("--id", dest="bank_id", help="the bank's id (default: from -o)")
     importing.add_argument("--category", default="imported", help="Aiken's category")
     importing.add_argument("--force", action="store_true", help="overwrite -o or --template / 覆盖")
     importing.add_argument("--template", type=Path, help="write a spreadsheet template / 模板")
+    importing.add_argument("--into", metavar="BANK", help="add to this bank / 导入到已有题库")
+    importing.add_argument(
+        "--replace", action="store_true", help="with --into: replace questions of the same id"
+    )
     exporting = commands.add_parser("export", help="export a bank / 导出题库")
     exporting.add_argument("bank")
     exporting.add_argument(
-        "--format", dest="export_format", choices=["gift", "xlsx", "csv"], required=True
+        "--format",
+        dest="export_format",
+        choices=["gift", "moodlexml", "xlsx", "csv"],
+        required=True,
     )
     exporting.add_argument("-o", "--output", type=Path, required=True)
     exporting.add_argument("--force", action="store_true", help=_FORCE_HELP)
@@ -426,6 +433,18 @@ def _dispatch(arguments: argparse.Namespace, settings: Settings, tr: Translator)
             arguments.output,
             arguments.csv_file,
             arguments.force,
+            tr,
+        )
+    if arguments.command == "import" and arguments.into is not None:
+        from trainer.cli_formats import import_into_command
+
+        return import_into_command(
+            open_context(settings),
+            arguments.source,
+            arguments.import_format,
+            arguments.into,
+            arguments.replace,
+            arguments.category,
             tr,
         )
     if arguments.command == "import":

@@ -20,7 +20,7 @@ from trainer.content.formats.files import read_import_file
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 
-FORMATS = ("gift", "aiken", "xlsx", "csv")
+FORMATS = ("gift", "aiken", "moodlexml", "xlsx", "csv")
 _LONGEST_ID = 64  # as the content models' `Id`
 
 
@@ -74,8 +74,8 @@ def import_command(
     if not result.questions:
         print(tr("cli.import_nothing", path=source), file=sys.stderr)
         return 1
-    identifier = bank_id or slug(output.stem, "imported")
-    text = bank_yaml(result.bank(identifier, source.stem))
+    identifier = bank_id or result.bank_id or slug(output.stem, "imported")
+    text = bank_yaml(result.bank(identifier, result.title or source.stem))
     write_output(output, text.encode("utf-8"))
     print(
         tr(
@@ -91,7 +91,7 @@ def import_command(
 def export_command(
     context: TrainerContext, bank_id: str, kind: str, output: Path, force: bool, tr: Translator
 ) -> int:
-    from trainer.content.formats import gift, spreadsheet
+    from trainer.content.formats import gift, moodlexml, spreadsheet
 
     bank = context.library.bank(bank_id)
     if bank is None:
@@ -100,10 +100,66 @@ def export_command(
     check_output(output, force, tr)
     if kind == "gift":
         data = gift.write_gift(bank, tr.lang).encode("utf-8")
+    elif kind == "moodlexml":
+        data = moodlexml.write_moodle_xml(bank)
     elif kind == "csv":
         data = spreadsheet.write_csv(spreadsheet.bank_rows(bank))
     else:
-        data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank))
+        data = spreadsheet.write_xlsx(spreadsheet.bank_rows(bank), bank)
     write_output(output, data)
     print(tr("cli.exported_bank", count=len(bank.questions), path=output))
     return 0
+
+
+def import_into_command(
+    context: TrainerContext,
+    source: Path | None,
+    kind: str | None,
+    bank_id: str,
+    replace: bool,
+    category: str,
+    tr: Translator,
+) -> int:
+    """`trainer import FILE --into BANK [--replace]`: the file's questions added to a bank
+    that exists (a bundled bank is saved as its override in the data folder), with a line
+    for every question added, replaced or left out. Nothing is written on any failure."""
+    from trainer.services.authoring import AuthoringError, open_bank
+    from trainer.services.bank_import import import_into
+
+    if source is None:
+        print(tr("cli.import_needs"), file=sys.stderr)
+        return 2
+    if not source.is_file():
+        print(tr("cli.no_such_path", path=printable(str(source))), file=sys.stderr)
+        return 2
+    if context.library.bank(bank_id) is None:
+        print(tr("cli.unknown_bank", bank=printable(bank_id)), file=sys.stderr)
+        return 1
+    try:
+        result = read_import_file(source, kind, category)
+    except ImportFileError as error:
+        print(tr(error.catalog_key, **error.values), file=sys.stderr)
+        return 1
+    for skipped in result.report():
+        print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)
+    if not result.questions:
+        print(tr("cli.import_nothing", path=source), file=sys.stderr)
+        return 1
+    try:
+        document = open_bank(context.library, bank_id, context.settings.own_content_root)
+        report = import_into(document, result, "replace" if replace else "append")
+    except AuthoringError as error:
+        print(tr(error.catalog_key, **error.values), file=sys.stderr)
+        return 1
+    for question_id, key in report.left:
+        print(f"{source}: {tr(f'authoring.{key}', id=question_id)}", file=sys.stderr)
+    print(
+        tr(
+            "cli.imported_into",
+            added=len(report.added),
+            replaced=len(report.replaced),
+            left=len(report.left) + len(result.skipped),
+            path=document.path,
+        )
+    )
+    return 0 if report.added or report.replaced else 1

@@ -154,7 +154,7 @@ async def test_a_trainer_sees_each_scenarios_golden_tests(tmp_path: Path) -> Non
 
 async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
     from tests.conftest import DATA
-    from trainer.ui.dialogs import TextDialog
+    from trainer.ui.dialogs import ImportDialog
     from trainer.ui.dialogs.message import MessageDialog
 
     context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
@@ -166,7 +166,7 @@ async def test_a_trainer_imports_a_gift_file_in_the_app(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert isinstance(app.screen, TextDialog)
+        assert isinstance(app.screen, ImportDialog)
         app.screen.query_one("#text-value", Input).value = str(DATA / "formats" / "corpus.gift")
         await pilot.press("enter")
         await pilot.pause()
@@ -439,7 +439,7 @@ async def test_content_problems_are_all_shown_and_read_afresh(tmp_path: Path) ->
 
 
 async def test_importing_random_bytes_named_xlsx_in_the_app_says_so(tmp_path: Path) -> None:
-    from trainer.ui.dialogs import TextDialog
+    from trainer.ui.dialogs import ImportDialog
 
     context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
     organisation_with_learner(context)
@@ -455,7 +455,94 @@ async def test_importing_random_bytes_named_xlsx_in_the_app_says_so(tmp_path: Pa
         app.screen.query_one("#text-value", Input).value = str(junk)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, TextDialog)  # the dialog stays, with the sentence
+        assert isinstance(app.screen, ImportDialog)  # the dialog stays, with the sentence
         error = str(app.screen.query_one("#text-error", Static).render())
         assert "is not an .xlsx workbook trainer can read" in error
     assert not (tmp_path / "data" / "content" / "question_banks" / "questions.yaml").exists()
+
+
+async def test_a_trainer_imports_moodle_xml_as_a_new_bank_named_in_the_dialog(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import DATA
+    from trainer.ui.dialogs import ImportDialog
+    from trainer.ui.dialogs.message import MessageDialog
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        assert dialog.query_one("#import-mode").has_class("hidden")  # a new bank: no mode
+        dialog.query_one("#import-id", Input).value = "Bad Id"
+        dialog.query_one("#text-value", Input).value = str(DATA / "formats" / "moodle.xml")
+        dialog.query_one("#text-value", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        error = str(dialog.query_one("#text-error", Static).render())
+        assert '"Bad Id" cannot be a bank id' in error
+        dialog.query_one("#import-id", Input).value = "service"
+        dialog.query_one("#import-title", Input).value = "Service from Moodle"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        report = str(app.screen.query_one("#message-text", Static).render())
+        assert "Imported 7 question(s)" in report and "skipped 3" in report
+        assert "moodle.xml:175: skipped: a Moodle essay question" in report
+    bank = open_context(context.settings).library.bank("service")
+    assert bank is not None and bank.title.get("en") == "Service from Moodle"
+    assert [q.id for q in bank.questions][:2] == ["open-1", "closing"]
+
+
+async def test_a_trainer_imports_into_an_existing_bank_replacing_same_ids(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import RadioButton
+
+    from trainer.ui.dialogs import ImportDialog
+    from trainer.ui.dialogs.message import MessageDialog
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    source = tmp_path / "changes.csv"
+    source.write_text(
+        "id,type,category,stem_en,correct\n"
+        "fc-001,true_false,etiquette,Replaced from a spreadsheet,true\n"
+        "fc-new,true_false,etiquette,A new one,false\n",
+        "utf-8",
+    )
+    app = make_app(context)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        dialog.query_one("#import-target", Select).value = "frontline_core"
+        await pilot.pause()
+        assert dialog.query_one("#import-new").has_class("hidden")
+        assert not dialog.query_one("#import-mode").has_class("hidden")
+        dialog.query_one("#replace", RadioButton).value = True
+        dialog.query_one("#text-value", Input).value = str(source)
+        dialog.query_one("#text-value", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MessageDialog)
+        report = str(app.screen.query_one("#message-text", Static).render())
+        assert "added 1 question(s), replaced 1, left out 0" in report
+    override = tmp_path / "data" / "content" / "question_banks" / "frontline_core.yaml"
+    assert override.is_file()  # the bundled bank is never written: its override is
+    bank = open_context(context.settings).library.bank("frontline_core")
+    assert bank is not None and len(bank.questions) == len(bundled_bank().questions) + 1
+    first = bank.questions[0]
+    assert first.id == "fc-001" and first.stem.get("en") == "Replaced from a spreadsheet"

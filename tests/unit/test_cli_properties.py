@@ -7,7 +7,8 @@
 2. the same with random or mangled bytes in a data file of a small organisation (`roster.json`,
    `people/*.json` and their `.bak`);
 3. the same with random or mangled bytes in a file to import (`.gift`, `.txt` as Aiken,
-   `.csv`) or a role-play transcript (`.yaml`), or random cells in a workbook (`.xlsx`);
+   `.csv`, `.xml` as Moodle XML; into a new bank file or an existing bank) or a role-play
+   transcript (`.yaml`), or random cells in a workbook (`.xlsx`);
 
 and after every refused command (a non-zero exit) every data file's bytes are unchanged.
 
@@ -58,6 +59,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 GIFT_SAMPLE = (Path(__file__).parents[1] / "data" / "formats" / "corpus.gift").read_bytes()
+MOODLE_SAMPLE = (Path(__file__).parents[1] / "data" / "formats" / "moodle.xml").read_bytes()
 AIKEN_SAMPLE = b"What do you say first?\nA) Sorry\nB) Hold on\nANSWER: A\n"
 
 
@@ -408,6 +410,7 @@ def import_samples() -> dict[str, bytes]:
         ".txt": AIKEN_SAMPLE,
         ".csv": spreadsheet.write_csv(rows),
         ".xlsx": spreadsheet.write_xlsx(rows),
+        ".xml": MOODLE_SAMPLE,
         ".yaml": _transcript_sample(),
     }
 
@@ -463,7 +466,9 @@ def test_damaged_files_to_import_end_in_a_status(organisation: Path, data: st.Da
         if suffix == ".yaml":
             argv = [*base, "roleplay", "score", "b2b_client", str(source)]
         else:
-            argv = [*base, "import", str(source), "-o", str(root / "bank.yaml")]
+            into = data.draw(st.booleans(), label="into an existing bank")
+            target = ["--into", "frontline_core"] if into else ["-o", str(root / "bank.yaml")]
+            argv = [*base, "import", str(source), *target]
             if suffix == ".txt":
                 argv += ["--format", "aiken"]
         check_refusal_changes_nothing(root, argv, "")

@@ -439,8 +439,8 @@ def test_a_leading_apostrophe_in_a_csv_marks_text_only_before_a_formula() -> Non
     result = read_csv(text)
     assert result.skipped == []
     assert [(q["stem"], [a["text"] for a in q["answers"]]) for q in result.questions] == [
-        ("=SUM(1)", ["'tis"]),
-        ("'=twice", ["'-5", "-5"]),
+        ({"en": "=SUM(1)"}, ["'tis"]),  # an English cell only: the text is English only
+        ({"en": "'=twice"}, ["'-5", "-5"]),
     ]
 
 

@@ -58,6 +58,11 @@ class ImportResult:
     notes: list[Skipped] = field(default_factory=list)
     """What was imported but changed on the way (an id made unique, an image left as its
     name): reported like a skipped question, by line, but the question is in the bank."""
+    title: Any = None
+    """The bank's title when the file names it (Moodle XML's parent category, a
+    spreadsheet's header sheet); the caller's choice otherwise."""
+    bank_id: str | None = None
+    """The bank's id when the file gives it, likewise."""
     taken_ids: set[str] = field(default_factory=set, repr=False)
     """The ids of `questions`, kept as they are added: rebuilding it on every add made an
     import quadratic (32,000 GIFT questions took 110 s)."""

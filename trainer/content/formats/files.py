@@ -31,7 +31,13 @@ MAX_XLSX_PARTS = 1_000
 """Files inside one .xlsx: a workbook of one sheet has about ten."""
 
 
-FORMAT_BY_SUFFIX = {".gift": "gift", ".aiken": "aiken", ".xlsx": "xlsx", ".csv": "csv"}
+FORMAT_BY_SUFFIX = {
+    ".gift": "gift",
+    ".aiken": "aiken",
+    ".xml": "moodlexml",
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+}
 """The formats a file's name tells; any other file is text whose content tells."""
 _ZIP_MAGIC = b"PK\x03\x04"
 _GIFT_ANSWERS = re.compile(r"(?<!\\)\{[^{}]*(?<!\\)\}|^\s*\$CATEGORY:|^\s*::.+?::", re.MULTILINE)
@@ -49,9 +55,9 @@ def sniff_text(text: str) -> str | None:
 
 
 def read_import_file(path: Path, kind: str | None, category: str) -> ImportResult:
-    """`path` read as `kind` (gift, aiken, xlsx or csv); without one, as its name or, for
-    text, its content says."""
-    from trainer.content.formats import aiken, gift, spreadsheet
+    """`path` read as `kind` (gift, aiken, moodlexml, xlsx or csv); without one, as its name
+    or, for text, its content says."""
+    from trainer.content.formats import aiken, gift, moodlexml, spreadsheet
 
     try:
         size = path.stat().st_size
@@ -64,6 +70,10 @@ def read_import_file(path: Path, kind: str | None, category: str) -> ImportResul
     kind = kind or FORMAT_BY_SUFFIX.get(path.suffix.lower())
     if kind is None and data.startswith(_ZIP_MAGIC):
         kind = "xlsx"
+    if kind is None and _looks_like_xml(data):
+        kind = "moodlexml"
+    if kind == "moodlexml":  # XML says its own encoding
+        return moodlexml.read_moodle_xml(data, path, category)
     if kind == "xlsx":
         _check_workbook_zip(path, data)
         return spreadsheet.read_xlsx(data, path)
@@ -76,6 +86,12 @@ def read_import_file(path: Path, kind: str | None, category: str) -> ImportResul
     if kind == "aiken":
         return aiken.read_aiken(text, category)
     return gift.read_gift(text)
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    """A Moodle XML export, whatever its name: `<?xml` or `<quiz` first (after a BOM)."""
+    head = data[:200].lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith((b"<?xml", b"<quiz"))
 
 
 def _check_workbook_zip(path: Path, data: bytes) -> None:

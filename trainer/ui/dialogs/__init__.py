@@ -4,6 +4,7 @@ from trainer.ui.dialogs.assign_mentor import AssignMentorDialog
 from trainer.ui.dialogs.choice import ChoiceDialog
 from trainer.ui.dialogs.confirm import ConfirmDialog
 from trainer.ui.dialogs.help import AboutDialog, HelpDialog
+from trainer.ui.dialogs.import_bank import ImportChoice, ImportDialog
 from trainer.ui.dialogs.import_report import ImportReportDialog
 from trainer.ui.dialogs.mentor_history import HistoryRow, MentorHistoryDialog
 from trainer.ui.dialogs.password import PasswordDialog
@@ -18,6 +19,8 @@ __all__ = [
     "ConfirmDialog",
     "HelpDialog",
     "HistoryRow",
+    "ImportChoice",
+    "ImportDialog",
     "ImportReportDialog",
     "MentorHistoryDialog",
     "PasswordDialog",

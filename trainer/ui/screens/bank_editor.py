@@ -12,6 +12,7 @@ fit their widest cell (within a cap) and the question text takes the rest of the
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -310,25 +311,68 @@ class BankEditorScreen(TrainerScreen):
         )
 
     def action_import_file(self) -> None:
-        """Import a GIFT, Aiken (a .txt is told by its content) or spreadsheet file as a new
-        bank in the data folder's own content root, then show every question skipped and
-        why, and what was changed on the way."""
-        from trainer.content.formats.common import ImportFileError, bank_yaml, slug
+        """Import a GIFT, Aiken, Moodle XML or spreadsheet file as a new bank in the data
+        folder's own content root (its id and title chosen in the dialog), or into a bank
+        that exists (appending, or replacing the questions with the same ids), then show
+        every question added, replaced or left out and why."""
+        from trainer.content.formats.common import ImportFileError, ImportResult, bank_yaml, slug
         from trainer.content.formats.files import read_import_file
+        from trainer.services.bank_import import import_into
         from trainer.storage.files import atomic_write_bytes
-        from trainer.ui.dialogs import TextDialog
+        from trainer.ui.dialogs.import_bank import ImportChoice, ImportDialog
         from trainer.ui.dialogs.message import MessageDialog
 
         lang = self.trainer_app.tr.lang
+        library = self.context.library
+        own_root = self.context.settings.own_content_root
 
-        def load(value: str) -> str | None:
-            source = Path(value).expanduser()
+        def is_id(text: str) -> bool:
+            return re.fullmatch(r"[a-z0-9_-]{1,64}", text) is not None
+
+        def into_new_bank(choice: ImportChoice, source: Path, result: ImportResult) -> str | None:
+            bank_id = choice.bank_id or result.bank_id or slug(source.stem, "imported")
+            if not is_id(bank_id):
+                return self.t("cli.bad_bank_id", value=bank_id, longest=64)
+            target = own_root / "question_banks" / f"{bank_id}.yaml"
+            if bank_id in library.banks or target.exists():
+                return self.t("authoring.import_taken", bank=bank_id)
+            title = choice.title or result.title or source.stem
+            atomic_write_bytes(target, bank_yaml(result.bank(bank_id, title)).encode("utf-8"))
+            imported["bank"] = bank_id
+            count, skipped = len(result.questions), len(result.skipped)
+            lines.append(self.t("cli.imported", count=count, path=target, skipped=skipped))
+            return None
+
+        def into_bank(choice: ImportChoice, result: ImportResult) -> str | None:
+            assert choice.bank is not None
+            document = self.document
+            if document is not None and document.dirty:
+                return self.t("authoring.import_save_first")
+            try:
+                document = open_bank(library, choice.bank, own_root)
+                report = import_into(document, result, "replace" if choice.replace else "append")
+            except TrainerError as error:
+                return self.t(error.catalog_key, **error.values)
+            imported["bank"] = choice.bank
+            left = len(report.left) + len(result.skipped)
+            lines.append(
+                self.t(
+                    "cli.imported_into",
+                    added=len(report.added),
+                    replaced=len(report.replaced),
+                    left=left,
+                    path=document.path,
+                )
+            )
+            lines.extend(self.t(f"authoring.{key}", id=qid) for qid, key in report.left)
+            return None
+
+        def load(choice: ImportChoice) -> str | None:
+            source = Path(choice.path).expanduser()
             if not source.is_file():
                 return self.t("cli.no_such_path", path=source)
-            bank_id = slug(source.stem, "imported")
-            target = self.context.settings.own_content_root / "question_banks" / f"{bank_id}.yaml"
-            if bank_id in self.context.library.banks or target.exists():
-                return self.t("authoring.import_taken", bank=bank_id)
+            if choice.bank_id and not is_id(choice.bank_id):
+                return self.t("cli.bad_bank_id", value=choice.bank_id, longest=64)
             try:
                 # the format from the name, or for a .txt from what it holds
                 result = read_import_file(source, None, "imported")
@@ -336,19 +380,17 @@ class BankEditorScreen(TrainerScreen):
                 return self.t(error.catalog_key, **error.values)
             if not result.questions:
                 return self.t("cli.import_nothing", path=source)
-            text = bank_yaml(result.bank(bank_id, source.stem))
-            atomic_write_bytes(target, text.encode("utf-8"))
+            lines.clear()
+            refused = (
+                into_new_bank(choice, source, result)
+                if choice.bank is None
+                else into_bank(choice, result)
+            )
+            if refused:
+                return refused
             self.context.reload_content()
-            lines = [
-                self.t(
-                    "cli.imported",
-                    count=len(result.questions),
-                    path=target,
-                    skipped=len(result.skipped),
-                )
-            ]
-            lines += [f"{source.name}:{s.line}: {s.message(lang)}" for s in result.report()]
-            imported.update(bank=bank_id, report="\n".join(lines))
+            # every question left out, and every change made on the way (a renamed id, an image)
+            lines.extend(f"{source.name}:{s.line}: {s.message(lang)}" for s in result.report())
             return None
 
         def done(saved: bool | None) -> None:
@@ -356,18 +398,12 @@ class BankEditorScreen(TrainerScreen):
                 return
             self.app.switch_screen(BankEditorScreen(imported["bank"]))
             title = self.t("authoring.import_title")
-            self.app.push_screen(MessageDialog(self.trainer_app.tr, title, imported["report"]))
+            self.app.push_screen(MessageDialog(self.trainer_app.tr, title, "\n".join(lines)))
 
         imported: dict[str, str] = {}
-        self.app.push_screen(
-            TextDialog(
-                self.trainer_app.tr,
-                self.t("authoring.import_title"),
-                self.t("authoring.import_label"),
-                load,
-            ),
-            done,
-        )
+        lines: list[str] = []
+        banks = [(bank, library.banks[bank].model.title.get(lang)) for bank in self.bank_ids]
+        self.app.push_screen(ImportDialog(self.trainer_app.tr, banks, load), done)
 
 
 def _stem_text(stem: Any, lang: str) -> str:
