@@ -213,6 +213,13 @@ BAD_CASES = [
         "exactly one correct option, this one has 2",
     ),
     (
+        "question_banks/mixed_weights.yaml",
+        10,
+        "multiple_mixed_weights",
+        "questions[q-1].options",
+        "give every option a weight, or none",
+    ),
+    (
         "question_banks/unknown_category.yaml",
         13,
         "unknown_category",

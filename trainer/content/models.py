@@ -233,6 +233,11 @@ class MultipleChoice(QuestionBase):
     def _some_correct(self) -> MultipleChoice:
         if not any(option.correct or (option.weight or 0) > 0 for option in self.options):
             raise content_error("multiple_needs_correct", at="options")
+        weighted = sum(option.weight is not None for option in self.options)
+        if 0 < weighted < len(self.options):
+            # marked by the weights, an option without one is worth 0: a right option left
+            # unweighted would earn nothing (a whole right answer scored 0)
+            raise content_error("multiple_mixed_weights", at="options")
         return self
 
 

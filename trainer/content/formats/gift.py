@@ -26,7 +26,8 @@ here what it means in Moodle:
 Essays and descriptions are skipped with a reason, as is anything the bank cannot hold.
 GIFT is one language: texts become plain strings (the same in Chinese and English);
 `write_gift` writes one language of a bilingual bank, with what GIFT has no syntax for
-(difficulty, points, shuffle, case sensitivity, regular-expression patterns) in a
+(difficulty, points, shuffle, case sensitivity, regular-expression patterns, the questions
+never drawn beside it) in a
 `// [trainer:{...}]` comment, so reading what it wrote gives the same bank back.
 """
 
@@ -421,7 +422,7 @@ def _finite(number: float) -> bool:
 
 def _apply_meta(question: dict[str, Any], meta: dict[str, Any]) -> None:
     """What our own export wrote in `[trainer:{...}]` that GIFT has no syntax for."""
-    for key in ("difficulty", "points", "shuffle", "case_sensitive"):
+    for key in ("difficulty", "points", "shuffle", "case_sensitive", "excludes"):
         if key in meta:
             question[key] = meta[key]
     if meta.get("by_count") and question.get("type") == "multiple":
@@ -513,6 +514,8 @@ def _meta(question: Any) -> dict[str, Any]:
     for key in ("difficulty", "points", "shuffle", "case_sensitive"):
         if key in defaults and getattr(question, key) != defaults[key].default:
             meta[key] = getattr(question, key)
+    if question.excludes:
+        meta["excludes"] = list(question.excludes)
     if question.type == "multiple" and all(o.weight is None for o in question.options):
         meta["by_count"] = True
     if question.type == "short_answer":

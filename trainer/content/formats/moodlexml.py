@@ -24,7 +24,8 @@ whose `lang` starts with `zh` or `en` give the two languages back.
 Writing puts the whole bank under one parent category named after the bank (its id as the
 category's idnumber), so a bank imported into Moodle stays together, and a file Moodle
 exports from that category reads back as the same bank. What Moodle has no field for
-travels in elements Moodle's importer ignores: `<trainer_difficulty>`, `<trainer_pattern>`
+travels in elements Moodle's importer ignores: `<trainer_difficulty>`, `<trainer_excludes>`
+(a question never drawn on the same paper), `<trainer_pattern>`
 (a regular expression a short answer may match) and `trainer_accept="true"` on the answers
 that are other wordings of the answer before them (Moodle marks them as answers of their
 own, with the same weight). `docs/import-export.md` lists what each format carries.
@@ -436,6 +437,9 @@ def _question(
     difficulty = (element.findtext("trainer_difficulty") or "").strip()
     if difficulty:
         question["difficulty"] = difficulty
+    excludes = [(e.text or "").strip() for e in element.findall("trainer_excludes")]
+    if any(excludes):
+        question["excludes"] = [item for item in excludes if item]
     question["points"] = _number(element.findtext("defaultgrade"), 1.0)
     if name and name != question_id:
         question["title"] = name
@@ -731,6 +735,8 @@ def _write_question(quiz: Element, question: Any) -> None:
             SubElement(SubElement(tags, "tag"), "text").text = tag
     if question.difficulty != 2:
         SubElement(element, "trainer_difficulty").text = str(question.difficulty)
+    for excluded in question.excludes:
+        SubElement(element, "trainer_excludes").text = excluded
 
 
 def _answer(
