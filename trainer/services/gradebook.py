@@ -140,18 +140,20 @@ class Gradebook:
             raise GradebookError("unknown_status", status=status, statuses=", ".join(STATUSES))
         moment = at or now()
         roster = RosterRecords.read(self.store)
-        for person in roster.people:
-            if not person.has_role("learner") or not person.tracks:
-                continue  # a learner on no track has nothing to grade
-            if not (person.active or include_deactivated):
-                continue
-            if team is not None and person.team != team:
-                continue
-            if cohort is not None and person.cohort != cohort:
-                continue
-            if track is not None and track not in person.tracks:
-                continue
-            records = PersonRecords.read(self.store, person.id)
+        chosen = [
+            person
+            for person in roster.people
+            # a learner on no track has nothing to grade
+            if person.has_role("learner")
+            and person.tracks
+            and (person.active or include_deactivated)
+            and (team is None or person.team == team)
+            and (cohort is None or person.cohort == cohort)
+            and (track is None or track in person.tracks)
+        ]
+        everyone = PersonRecords.read_many(self.store, [person.id for person in chosen])
+        for person in chosen:
+            records = everyone[person.id]
             row = self.row_of(person, records, roster, track, moment)
             if status is None or row.status == status:
                 yield row, records

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from trainer.storage.interface import Store
 from trainer.storage.records import (
@@ -29,6 +30,8 @@ from trainer.storage.records import (
     SignOff,
     SignOffWithdrawal,
 )
+
+_PERSON_MODELS = (LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt)
 
 
 @dataclass
@@ -45,9 +48,16 @@ class PersonRecords:
 
     @classmethod
     def read(cls, store: Store, person_id: str) -> PersonRecords:
-        found = store.person_file(person_id).all_of(
-            LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt
-        )
+        return cls._of(person_id, store.person_file(person_id).all_of(*_PERSON_MODELS))
+
+    @classmethod
+    def read_many(cls, store: Store, person_ids: list[str]) -> dict[str, PersonRecords]:
+        """Several people's records, read together (each file once; one query a table)."""
+        found = store.records_of(person_ids, *_PERSON_MODELS)
+        return {person_id: cls._of(person_id, found[person_id]) for person_id in person_ids}
+
+    @classmethod
+    def _of(cls, person_id: str, found: dict[str, list[Any]]) -> PersonRecords:
         return cls(
             person_id,
             found[LessonDone.table],

@@ -471,6 +471,27 @@ class PostgresStore:
             raise ValueError(f"not a person id: {person_id!r}")
         return PostgresRecords(self, person_id)
 
+    def records_of(
+        self, person_ids: list[str], *models: type[Record]
+    ) -> dict[str, dict[str, list[Any]]]:
+        """Several people's records of `models`: one query a table for all of them (a
+        gradebook of 10,000 learners is a few queries, not 50,000)."""
+        found: dict[str, dict[str, list[Any]]] = {
+            person_id: {model.table: [] for model in models} for person_id in person_ids
+        }
+        readers = {person_id: PostgresRecords(self, person_id) for person_id in person_ids}
+        with self.connection() as connection:
+            for model in models:
+                name, _ = _table_of(model.table)
+                cursor = connection.execute(
+                    f"SELECT scope, data FROM {name} WHERE scope = ANY(%s) AND kind = %s "
+                    "ORDER BY seq",
+                    (person_ids, model.table),
+                )
+                for scope, data in cursor.fetchall():
+                    found[scope][model.table].append(readers[scope]._validated(model, data))
+        return found
+
     def person_ids_with_records(self) -> set[str]:
         """Every scope holding a person's records (ids that must never be handed out again)."""
         with self.connection() as connection:

@@ -357,6 +357,13 @@ class DataStore:
             raise ValueError(f"not a person id: {person_id!r}")
         return RecordFile(self.people_dir / f"{person_id}.json")
 
+    def records_of(
+        self, person_ids: list[str], *models: type[Record]
+    ) -> dict[str, dict[str, list[Any]]]:
+        """Several people's records of `models` (validated, keyed by person then table): each
+        person's file is read once."""
+        return {person_id: self.person_file(person_id).all_of(*models) for person_id in person_ids}
+
     def person_ids_with_records(self) -> set[str]:
         """Every id with a record file (ids that must never be handed out again)."""
         return {path.stem for path in self.people_dir.glob("*.json")}
