@@ -13,7 +13,11 @@ a ratio to a baseline measured in the same run:
   the folder store rewrites the person's file, so it grows with history by design, but not
   with the organisation.
 
-Run: python bench/database.py [--repeat N]
+And the gradebook of 10,000 learners on PostgreSQL (`Gradebook.rows`: every learner's final
+assessment on their current track), each learner holding the demo's certified learner's
+records, against a bare `SELECT` of the same rows (goal: at most 1 s).
+
+Run: python bench/database.py [--repeat N] [--gradebook N]
 """
 
 from __future__ import annotations
@@ -181,11 +185,84 @@ class BareFileWrite:
         return self._cached
 
 
+def gradebook_on_postgres(url: str, learners: int, repeat: int) -> None:
+    """The gradebook over `learners` learners each holding the demo's certified learner's
+    records (role-play runs without their scenario snapshots), on a fresh schema."""
+    import psycopg
+
+    from trainer.services.certificates import operator
+    from trainer.services.context import open_context
+    from trainer.services.demo import build_demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        demo = open_context(Settings(data_dir=Path(folder), language="en"))
+        build_demo(demo.store, demo.library)
+        template = json.loads(demo.store.person_file("zhao-lei").path.read_text())
+        boss = demo.store.person("chen-jing")
+        assert boss is not None
+    scoped = build_database(url, [], [])
+    try:
+        with (
+            psycopg.connect(scoped, autocommit=True) as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            with cursor.copy("COPY people (scope, kind, id, data, name) FROM STDIN") as copy:
+                for n in range(learners):
+                    person = boss.model_copy(
+                        update={
+                            "id": f"p{n}",
+                            "name": f"学员{n:05d}",
+                            "roles": ["learner"],
+                            "tracks": ["frontline"],
+                        }
+                    ).to_json()
+                    copy.write_row(("roster", "people", person["id"], json.dumps(person), ""))
+            for table in ("lessons_done", "exam_attempts", "roleplay_runs"):
+                name = "records" if table == "lessons_done" else table
+                with cursor.copy(f"COPY {name} (scope, kind, id, data) FROM STDIN") as copy:
+                    for n in range(learners):
+                        for row in template.get(table, {}).values():
+                            row = (
+                                {**row, "scenario_snapshot": None}
+                                if table == "roleplay_runs"
+                                else row
+                            )
+                            copy.write_row((f"p{n}", table, row["id"], json.dumps(row)))
+        with tempfile.TemporaryDirectory() as folder:
+            context = open_context(
+                Settings(data_dir=Path(folder), language="en", database_url=scoped)
+            )
+            context.library  # noqa: B018 - loaded before timing, as at sign-in
+            trainer = operator()
+            assert len(context.gradebook.rows(trainer)) == learners
+            times, bares = [], []
+            with psycopg.connect(scoped, autocommit=True) as bare:
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    context.gradebook.rows(trainer)
+                    times.append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    for name in ("people", "records", "exam_attempts", "roleplay_runs"):
+                        bare.execute(f"SELECT data FROM {name}").fetchall()
+                    bares.append(time.perf_counter() - start)
+            context.store.close()  # type: ignore[attr-defined]
+        ours, baseline = statistics.median(times), statistics.median(bares)
+        print(
+            f"  gradebook of {learners} learners on PostgreSQL: {ours * 1000:.0f} ms = "
+            f"{ours / baseline:.1f} x a bare SELECT of the same rows ({baseline * 1000:.0f} ms; "
+            "goal <= 1 s)"
+        )
+    finally:
+        drop_schema(url, scoped)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--learners", type=int, nargs=2, default=[10, 10_000])
     parser.add_argument("--history", type=int, nargs=2, default=[10, 1_000])
+    parser.add_argument("--gradebook", type=int, default=10_000, help="learners (0: skip)")
     arguments = parser.parse_args()
     url = os.environ.get("TRAINER_BENCH_DATABASE_URL") or os.environ.get(
         "TRAINER_TEST_DATABASE_URL", ""
@@ -244,6 +321,8 @@ def main() -> None:
                 drop_schema(url, scoped)
     if not url:
         print("  (PostgreSQL skipped: set TRAINER_BENCH_DATABASE_URL)")
+    elif arguments.gradebook:
+        gradebook_on_postgres(url, arguments.gradebook, max(1, arguments.repeat // 10))
 
 
 if __name__ == "__main__":
