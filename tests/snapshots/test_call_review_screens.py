@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import OptionList, Select
 
 from tests.functional.helpers import PASSWORD, sign_in
-from tests.functional.test_call_library import supervisor_with_three_of_four_items
+from tests.functional.test_call_library import supervisor_with_five_of_six_items
 from trainer.services.context import open_context
 from trainer.settings import Settings
 from trainer.ui.app import TrainerApp, make_app
@@ -35,7 +35,7 @@ PICKS = {
 
 def _app(tmp_path: Path, lang: str) -> TrainerApp:
     context = open_context(Settings(data_dir=tmp_path / "data", language=lang))
-    supervisor_with_three_of_four_items(context)
+    supervisor_with_five_of_six_items(context)
     return make_app(context)
 
 
