@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -47,6 +50,26 @@ NUMBER_AS_TYPED = (
 )
 
 
+class Hanging:
+    """An option's prompt: its label ("○ A.") and its text, which wraps under itself rather
+    than under the label (a long Chinese option otherwise left "A." alone on its line).
+    Read as a string, it is the label and the text on one line."""
+
+    def __init__(self, label: str, text: str) -> None:
+        self.label = label
+        self.text = text
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.text}"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(self.label), Text(self.text))
+        yield grid
+
+
 class AnswerArea(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "choose_highlighted", show=False),  # ticks in multiple choice
@@ -56,6 +79,7 @@ class AnswerArea(Vertical):
     AnswerArea { height: auto; }
     AnswerArea OptionList { height: auto; max-height: 12; }
     AnswerArea .pair { height: auto; margin-bottom: 1; }
+    AnswerArea .pair-number { width: auto; padding: 1 1 0 0; }
     AnswerArea .pair-left { width: 1fr; padding: 1 1 0 0; }
     AnswerArea .pair Select { width: 2fr; }
     """
@@ -91,7 +115,9 @@ class AnswerArea(Vertical):
             rights = [(question.pairs[i].right.get(lang), i) for i in self.order]
             for left, pair in enumerate(question.pairs):
                 with Horizontal(classes="pair"):
-                    yield Static(f"{left + 1}. {pair.left.get(lang)}", classes="pair-left")
+                    # the number apart, so the item's text wraps under itself
+                    yield Static(f"{left + 1}.", classes="pair-number")
+                    yield Static(pair.left.get(lang), classes="pair-left", markup=False)
                     yield Select(
                         rights,
                         prompt=self.tr("exam.match_prompt"),
@@ -136,7 +162,7 @@ class AnswerArea(Vertical):
         multiple = isinstance(self.question, MultipleChoice)
         on, off = (TICKED, NOT_TICKED) if multiple else (CHOSEN, NOT_CHOSEN)
         return [
-            Option(f"{on if option_id in chosen else off} {LETTERS[n]}. {text}", id=option_id)
+            Option(Hanging(f"{on if option_id in chosen else off} {LETTERS[n]}.", text), option_id)
             for n, (option_id, text) in enumerate(self._choices())
         ]
 
