@@ -186,7 +186,7 @@ def test_missing_parts_are_named(people: Any, library: ContentLibrary) -> None:
     assert result.final is None and result.grade is None and not result.passed
     assert [note.render("en") for note in result.missing] == [
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
     ]
 
 
@@ -197,9 +197,11 @@ def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentL
     result = assessments(store, library, 38.1, None).assess(boss, "wang", "frontline")
     assert not result.passed and result.grade is None
     assert [note.render("en") for note in result.missing] == [
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
         "The theory score 38.1 is below its minimum 50.",
     ]
+    # each language names the scenario by its own title
+    assert "包裹寄到了旧地址" in result.missing[0].render("zh")
 
 
 def test_no_passing_grade_while_a_minimum_is_unmet(people: Any, library: ContentLibrary) -> None:

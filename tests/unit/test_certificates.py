@@ -138,7 +138,7 @@ def test_no_certificate_without_a_pass_and_the_reasons_say_why(passed: Setting) 
     assert [note.render("en") for note in refused.value.reasons] == [
         f"0 of {lessons} lessons are done.",
         "The theory exam has not been taken yet.",
-        "An exam-mode role-play is still to do: 包裹寄到了旧地址.",
+        "An exam-mode role-play is still to do: A parcel sent to an old address.",
     ]
     assert context.certificates.all() == []
 

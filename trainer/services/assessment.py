@@ -158,9 +158,8 @@ class Assessments:
                 for sid in track.practice.scenarios
                 if self.roleplays.best_exam_score(actor, person_id, sid) is None
             ]
-            titles = ", ".join(self._scenario_title(sid) for sid in todo)
             missing.append(
-                Note(area="assessment", key="practical_missing", values={"scenarios": titles})
+                Note(area="assessment", key="practical_missing", values=self._titles(todo))
             )
 
         # Each part's minimum is checked as soon as that part has a score, so a learner sees
@@ -312,12 +311,19 @@ class Assessments:
         return Note(
             area="assessment",
             key="drill_missing",
-            values={"scenarios": ", ".join(map(self._scenario_title, undrilled))},
+            values=self._titles(undrilled),
         )
 
-    def _scenario_title(self, scenario_id: str) -> str:
-        scenario = self.library.scenario(scenario_id)
-        return scenario.title.get("zh") if scenario else scenario_id
+    def _titles(self, scenario_ids: list[str]) -> dict[str, str | int | float]:
+        """The scenarios' titles as a note's value `scenarios`, in each language."""
+        values: dict[str, str | int | float] = {}
+        for lang, separator in (("zh", "、"), ("en", ", ")):
+            titles = []
+            for scenario_id in scenario_ids:
+                scenario = self.library.scenario(scenario_id)
+                titles.append(scenario.title.get(lang) if scenario else scenario_id)
+            values[f"scenarios:{lang}"] = separator.join(titles)
+        return values
 
     def _gate(
         self, actor: Person, person_id: str, track: Track, passed: bool, at: dt.datetime

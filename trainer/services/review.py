@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from trainer.content.models import Matching, MultipleChoice, Question, SingleChoice, TrueFalse
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
 
 
 def _letter(order: list[int], index: int) -> str:
@@ -62,7 +64,10 @@ def right_answer(question: Question, order: list[int], lang: str, yes_no: tuple[
             f"{pair.left.get(lang)} → {pair.right.get(lang)}" for pair in question.pairs
         )
     if question.type == "short_answer":
-        return " / ".join(item.text for item in question.answers if item.weight == 100)
+        accepted = [item.text for item in question.answers if item.weight == 100]
+        # the accepted answers written in the reader's language, when there are any
+        mine = [text for text in accepted if bool(_CHINESE.search(text)) == (lang == "zh")]
+        return " / ".join(mine or accepted)
     return " / ".join(
         f"{item.value:g}" + (f" ± {item.tolerance:g}" if item.tolerance else "")
         for item in question.answers

@@ -55,7 +55,7 @@ class TrainerApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenActions}
     # every screen gets "-short" below 30 rows, so the styles can fold a screen into an
     # 80x24 terminal (app.tcss) and keep it roomy where there is room
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (App types it so)
 
     def __init__(
         self,

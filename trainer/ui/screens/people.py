@@ -44,13 +44,19 @@ class PeopleScreen(TrainerScreen):
             self.t("people.state"),
         )
         moment = now()
+        lang = self.trainer_app.tr.lang
+
+        def track_title(track_id: str) -> str:
+            track = self.context.library.track(track_id)
+            return track.title.get(lang) if track else track_id
+
         for person in self.context.accounts.people():
             locked = person.locked_until is not None and person.locked_until > moment
             table.add_row(
                 person.id,
                 Text(person.name),  # a str cell is markup: "[/x]" in a name would fail
                 self.t("home.separator").join(self.t(f"role.{role}") for role in person.roles),
-                ", ".join(person.tracks) or "-",
+                self.t("home.separator").join(map(track_title, person.tracks)) or "-",
                 self.t("people.locked") if locked else self.t("people.active"),
                 key=person.id,
             )
