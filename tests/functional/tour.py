@@ -54,7 +54,8 @@ def frozen(folder: Path, seed: int = 7) -> Iterator[None]:
         patch.chdir(folder)
         # every time the app reads or records comes from records.now (the models' default
         # factory included), which asks records' `dt` for the time
-        patch.setattr(records, "dt", SimpleNamespace(datetime=_StoppedClock, UTC=dt.UTC))
+        clock = SimpleNamespace(**{**vars(dt), "datetime": _StoppedClock})
+        patch.setattr(records, "dt", clock)
         # a call's reply clock stands still too, so it says the full time allowed
         patch.setattr(roleplay_screen, "time", SimpleNamespace(monotonic=lambda: 0.0))
         check_start = mentoring.check_start
@@ -248,6 +249,17 @@ async def visit(app: TrainerApp, pilot: Pilot[None], stop: Stop) -> None:
     for box in app.screen.query(Input):
         box.cursor_blink = False  # the cursor shows, whenever the picture is taken
     await pilot.pause()
+
+
+async def leave(app: TrainerApp, pilot: Pilot[None]) -> None:
+    """Back to the sign-in screen as a person would go: screen by screen to their home (each
+    screen below comes back as its person left it), then sign out."""
+    while len(app.screen_stack) > 2:
+        app.pop_screen()
+        await pilot.pause()
+    if app.user is not None:
+        app.sign_out()
+        await pilot.pause()
 
 
 def screen_lines(app: TrainerApp) -> list[str]:

@@ -64,6 +64,8 @@ class HomeScreen(TrainerScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys this person's roles can use."""
+        if self.trainer_app.user is None:  # signed out, the screen on its way out
+            return False
         if action == "next_step":
             return self.person.has_role("learner")
         if action in ("people", "problems", "certificates", "stats", "banks"):
