@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from textual.widgets import DataTable, Markdown
 
 from tests.functional.helpers import (
@@ -14,6 +17,7 @@ from tests.functional.helpers import (
     type_text,
 )
 from trainer.services.context import TrainerContext, open_context
+from trainer.settings import Settings
 from trainer.ui.app import make_app
 from trainer.ui.dialogs import AboutDialog, HelpDialog, PersonDialog
 from trainer.ui.screens import HomeScreen, LessonScreen, PeopleScreen, TrackScreen
@@ -185,3 +189,31 @@ async def test_usable_at_80_by_24(context: TrainerContext) -> None:
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+
+
+async def test_the_home_problem_count_follows_the_problems_screen(tmp_path: Path) -> None:
+    """A content file broken while the trainer is signed in: the problems screen finds it on
+    refresh, and home says so when the trainer comes back to it."""
+    from tests.conftest import BAD_ROOT
+    from trainer.ui.screens import ProblemsScreen
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        assert "All content files are valid." in screen_text(app)
+        banks = context.settings.own_content_root / "question_banks"
+        banks.mkdir(parents=True, exist_ok=True)
+        shutil.copy(BAD_ROOT / "question_banks" / "missing_stem.yaml", banks)
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert "missing_stem.yaml" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "All content files are valid." not in screen_text(app)
+        assert "problem" in screen_text(app).casefold()

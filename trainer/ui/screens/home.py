@@ -292,6 +292,8 @@ class HomeScreen(TrainerScreen):
             )
             if step
             else self.t("home.nothing_next")
+            if self.person.tracks  # with no track, "every lesson is done" would be untrue
+            else ""
         )
         self.query_one("#next-step", Static).update(text)
         if self.query("#tracks"):
