@@ -295,7 +295,9 @@ class HomeScreen(TrainerScreen):
             if self.person.tracks  # with no track, "every lesson is done" would be untrue
             else ""
         )
-        self.query_one("#next-step", Static).update(text)
+        next_step = self.query_one("#next-step", Static)
+        next_step.update(text)
+        next_step.display = bool(text)
         if self.query("#tracks"):
             self.query_one("#tracks", ListView).focus()
 
