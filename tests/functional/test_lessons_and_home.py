@@ -184,11 +184,24 @@ async def test_usable_at_80_by_24(context: TrainerContext) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#password").region.bottom <= 24  # type: ignore[union-attr]
+        # the sign-in button above the footer, and nothing under the footer to cut its words
+        assert app.screen.query_one("#sign-in-button").region.bottom <= 23
+        assert app.screen.query_one("#sign-in").region.bottom <= 23
         await sign_in(app, pilot, "li", PASSWORD)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+
+
+async def test_the_sign_in_footer_reads_whole_at_80_by_24(tmp_path: Path) -> None:
+    context = open_context(Settings(data_dir=tmp_path / "data", language="zh"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen._compositor.render_strips()[-1].text
+        assert footer.startswith("esc 清空搜索 f1 帮助 f2 English"), footer
 
 
 async def test_the_home_problem_count_follows_the_problems_screen(tmp_path: Path) -> None:
