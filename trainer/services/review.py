@@ -9,6 +9,12 @@ from trainer.content.models import Matching, MultipleChoice, Question, SingleCho
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _written_in_other_language(text: str, lang: str) -> bool:
+    chinese = bool(_CHINESE.search(text))
+    return chinese if lang == "en" else bool(_LATIN.search(text)) and not chinese
 
 
 def _letter(order: list[int], index: int) -> str:
@@ -65,8 +71,8 @@ def right_answer(question: Question, order: list[int], lang: str, yes_no: tuple[
         )
     if question.type == "short_answer":
         accepted = [item.text for item in question.answers if item.weight == 100]
-        # the accepted answers written in the reader's language, when there are any
-        mine = [text for text in accepted if bool(_CHINESE.search(text)) == (lang == "zh")]
+        # not those written in the other language (numbers belong to both), unless no other
+        mine = [text for text in accepted if not _written_in_other_language(text, lang)]
         return " / ".join(mine or accepted)
     return " / ".join(
         f"{item.value:g}" + (f" ± {item.tolerance:g}" if item.tolerance else "")
