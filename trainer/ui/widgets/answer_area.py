@@ -11,9 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.table import Table
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,6 +31,7 @@ from trainer.content.models import (
 from trainer.i18n import Translator
 from trainer.services.marking import number_in
 from trainer.services.review import LETTERS
+from trainer.ui.widgets.hanging import Hanging
 
 TYPING_PAUSE_SECONDS = 0.6
 
@@ -48,26 +46,6 @@ _NUMERAL = r"0-9０-９零〇一二两三四五六七八九十百千万亿点"
 NUMBER_AS_TYPED = (
     rf"[+\-－]?(?:[{_NUMERAL}][{_NUMERAL}.,．，]*(?:\s?[%％‰A-Za-z\u3400-\u9fff ]{{0,16}})?)?"
 )
-
-
-class Hanging:
-    """An option's prompt: its label ("○ A.") and its text, which wraps under itself rather
-    than under the label (a long Chinese option otherwise left "A." alone on its line).
-    Read as a string, it is the label and the text on one line."""
-
-    def __init__(self, label: str, text: str) -> None:
-        self.label = label
-        self.text = text
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.text}"
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(Text(self.label), Text(self.text))
-        yield grid
 
 
 class AnswerArea(Vertical):
