@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from textual.widgets import DataTable, Markdown
 
 from tests.functional.helpers import (
@@ -14,6 +17,7 @@ from tests.functional.helpers import (
     type_text,
 )
 from trainer.services.context import TrainerContext, open_context
+from trainer.settings import Settings
 from trainer.ui.app import make_app
 from trainer.ui.dialogs import AboutDialog, HelpDialog, PersonDialog
 from trainer.ui.screens import HomeScreen, LessonScreen, PeopleScreen, TrackScreen
@@ -180,8 +184,49 @@ async def test_usable_at_80_by_24(context: TrainerContext) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#password").region.bottom <= 24  # type: ignore[union-attr]
+        # the sign-in button above the footer, and nothing under the footer to cut its words
+        assert app.screen.query_one("#sign-in-button").region.bottom <= 23
+        assert app.screen.query_one("#sign-in").region.bottom <= 23
         await sign_in(app, pilot, "li", PASSWORD)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+
+
+async def test_the_sign_in_footer_reads_whole_at_80_by_24(tmp_path: Path) -> None:
+    context = open_context(Settings(data_dir=tmp_path / "data", language="zh"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = app.screen._compositor.render_strips()[-1].text
+        assert footer.startswith("esc 清空搜索 f1 帮助 f2 English"), footer
+
+
+async def test_the_home_problem_count_follows_the_problems_screen(tmp_path: Path) -> None:
+    """A content file broken while the trainer is signed in: the problems screen finds it on
+    refresh, and home says so when the trainer comes back to it."""
+    from tests.conftest import BAD_ROOT
+    from trainer.ui.screens import ProblemsScreen
+
+    context = open_context(Settings(data_dir=tmp_path / "data", language="en"))
+    organisation_with_learner(context)
+    app = make_app(context)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "陈静", PASSWORD)
+        assert "All content files are valid." in screen_text(app)
+        banks = context.settings.own_content_root / "question_banks"
+        banks.mkdir(parents=True, exist_ok=True)
+        shutil.copy(BAD_ROOT / "question_banks" / "missing_stem.yaml", banks)
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert "missing_stem.yaml" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "All content files are valid." not in screen_text(app)
+        assert "problem" in screen_text(app).casefold()

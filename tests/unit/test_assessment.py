@@ -257,6 +257,8 @@ def test_every_unmet_requirement_is_named_at_once(people: Any, library: ContentL
         "An exam-mode role-play is still to do: A parcel sent to an old address.",
         "The theory score 38.1 is below its minimum 50.",
     ]
+    # each language names the scenario by its own title
+    assert "包裹寄到了旧地址" in result.missing[0].render("zh")
 
 
 def test_no_passing_grade_while_a_minimum_is_unmet(people: Any, library: ContentLibrary) -> None:

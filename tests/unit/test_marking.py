@@ -92,6 +92,27 @@ def test_short_answer_case_sensitive() -> None:
     assert mark(question, "csat") == 0.0
 
 
+def test_a_unit_after_a_number_must_be_the_one_the_question_asks_in() -> None:
+    # the right answer names its unit: the same number in that unit, or bare, is right
+    with_unit = q(type="short_answer", answers=[{"text": "24小时"}])
+    for right in ("24小时", "24", "24 hours", "二十四个小时"):
+        assert mark(with_unit, right) == 1.0, right
+    for wrong in ("24天", "24 days", "24分钟"):
+        assert mark(with_unit, wrong) == 0.0, wrong
+    # a bare right answer: the question's own words say which unit it asks in
+    asked = q(
+        type="short_answer",
+        stem={"zh": "多少小时内回访？", "en": "Within how many hours?"},
+        answers=[{"text": "24"}],
+    )
+    assert mark(asked, "24小时") == 1.0 and mark(asked, "24天") == 0.0
+    numerical = q(type="numerical", stem="几天内退款？", answers=[{"value": 3}])
+    assert mark(numerical, "3天") == 1.0 and mark(numerical, "3小时") == 0.0
+    assert mark(numerical, "3") == 1.0
+    # a question that names no unit cannot tell one from another
+    assert mark(q(type="numerical", answers=[{"value": 3}]), "3天") == 1.0
+
+
 NUMERICAL = q(
     type="numerical", answers=[{"value": 24}, {"value": 48, "tolerance": 1, "weight": 50}]
 )

@@ -45,6 +45,15 @@ class AssessmentError(TrainerError):
     area = "assessment"
 
 
+LANGS = ("zh", "en")
+
+
+def _listed(titles: dict[str, list[str]]) -> dict[str, str | int | float]:
+    """Titles per language as a note's value `scenarios`: 、 between them in Chinese."""
+    separators = {"zh": "、", "en": ", "}
+    return {f"scenarios:{lang}": separators[lang].join(each) for lang, each in titles.items()}
+
+
 def _mean_of_all(items: list[PracticalItem]) -> float | None:
     """The mean of the items' scores, to one decimal; None until every item has one."""
     scores = [item.score for item in items if item.score is not None]
@@ -267,12 +276,9 @@ class Assessments:
         for kind in self.practical_kinds(track):
             todo = [i for i in items if i.kind == kind.kind and i.score is None]
             if todo:
-                titles: dict[str, str | int | float] = {
-                    f"scenarios:{lang}": ("、" if lang == "zh" else ", ").join(
-                        item.title[lang] for item in todo
-                    )
-                    for lang in ("zh", "en")
-                }
+                titles = _listed(
+                    {lang: [item.title[lang] for item in todo] for lang in ("zh", "en")}
+                )
                 missing.append(Note(area="assessment", key=kind.missing_key, values=titles))
 
         # Each part's minimum is checked as soon as that part has a score, so a learner sees
@@ -427,7 +433,12 @@ class Assessments:
         return Note(
             area="assessment",
             key="drill_missing",
-            values={"scenarios": ", ".join(self._scenario_title(sid, "zh") for sid in undrilled)},
+            values=_listed(
+                {
+                    lang: [self._scenario_title(sid, lang) for sid in undrilled]
+                    for lang in ("zh", "en")
+                }
+            ),
         )
 
     def _scenario_title(self, scenario_id: str, lang: str) -> str:

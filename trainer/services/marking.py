@@ -18,8 +18,10 @@ Matching earns the share of pairs matched.
 Typed answers are read the way an examiner reads them: full-width or half-width, upper or
 lower case (unless the question says otherwise), with or without a full stop or spaces, in
 digits or in Chinese numerals (二十四 is 24), and a number may carry its unit (`24小时`,
-`10%`). A short answer earns an answer's weight when it reads the same as its `text` or one
-of its `accept` wordings, or matches one of its `patterns` whole. Nothing else is loosened:
+`10%`) when that is the unit asked for: the right answer's own unit when it names one, else
+one the question's text asks in ("多少小时", "how many rings"); `24天` is not 24 hours.
+A short answer earns an answer's weight when it reads the same as its `text` or one of its
+`accept` wordings, or matches one of its `patterns` whole. Nothing else is loosened:
 "不是最新公告" is not "最新公告", and 100 is not 10.
 """
 
@@ -109,18 +111,41 @@ _CHINESE_NUMERAL = re.compile(
 )
 _PERCENT_WORDS = re.compile(r"百分之\s*([0-9.]+)")
 
-# The units an examiner lets follow a number ("24小时", "10%", "3 rings"), and the words that
-# keep the number's meaning ("24小时内", "10%以下"). A number followed by anything else is not
-# that number: "24小时以后", "不是10".
-_UNITS = (
-    "%|‰|个?小时|个?钟头|时|个?工作日|天|日|个?星期|周|个?月|年|分钟|分|秒钟|秒|声|次|个|人|元|块|"
-    "条|遍|项|步|h|hrs?|hours?|mins?|minutes?|s|secs?|seconds?|days?|d|weeks?|months?|years?|"
-    "working days?|business days?|rings?|times|steps?|items?|points?|percent|pct|yuan"
-)
+# The units an examiner lets follow a number ("24小时", "10%", "3 rings"), each with the one
+# unit it means, and the words that keep the number's meaning ("24小时内", "10%以下"). A number
+# followed by anything else is not that number: "24小时以后", "不是10".
+_UNIT_MEANINGS: dict[str, tuple[str, ...]] = {
+    "%": ("%", "percent", "pct"),
+    "‰": ("‰",),
+    "hour": ("个小时", "小时", "个钟头", "钟头", "时", "hours", "hour", "hrs", "hr", "h"),
+    "working day": (
+        "个工作日",
+        "工作日",
+        "working days",
+        "working day",
+        "business days",
+        "business day",
+    ),
+    "day": ("天", "日", "days", "day", "d"),
+    "week": ("个星期", "星期", "周", "weeks", "week"),
+    "month": ("个月", "月", "months", "month"),
+    "year": ("年", "years", "year"),
+    "minute": ("分钟", "分", "minutes", "minute", "mins", "min"),
+    "second": ("秒钟", "秒", "seconds", "second", "secs", "sec", "s"),
+    "ring": ("声", "rings", "ring"),
+    "time": ("次", "遍", "times"),
+    "yuan": ("元", "块", "yuan"),
+    "count": ("个", "人", "条", "项", "步", "steps", "step", "items", "item", "points", "point"),
+}
+_UNIT_OF = {form: meaning for meaning, forms in _UNIT_MEANINGS.items() for form in forms}
+_UNITS = "|".join(sorted(map(re.escape, _UNIT_OF), key=len, reverse=True))
 _NUMBER_WITH_UNIT = re.compile(
-    rf"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?:{_UNITS})?\s*(?:以内|之内|内|以下|or less|or fewer)?"
+    rf"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*({_UNITS})?\s*(?:以内|之内|内|以下|or less|or fewer)?"
 )
-_BARE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# where a question names the unit it asks in: "多少小时", "几声", "how many rings", "25%"
+_UNIT_ASKED = re.compile(
+    rf"(?:几|多少|多|\d|how many|how much)\s*({_UNITS})(?![a-z])|(百分之|percent|percentage)"
+)
 
 
 def normalise_text(text: str, case_sensitive: bool = False) -> str:
@@ -162,11 +187,40 @@ def with_digits(text: str) -> str:
 def number_in(text: str) -> float | None:
     """The number a typed answer gives, a unit after it allowed ("24小时", "10%", "三天"),
     or None when it is not a number."""
+    found = number_and_unit(text)
+    return None if found is None else found[0]
+
+
+def number_and_unit(text: str) -> tuple[float, str | None] | None:
+    """The number a typed answer gives and the unit it means ("hour" for 小时 and hours), or
+    None when it is not a number."""
     found = _NUMBER_WITH_UNIT.fullmatch(with_digits(normalise_text(str(text))))
     if found is None:
         return None
     number = float(found.group(1))
-    return number if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    return number, _UNIT_OF.get(found.group(2)) if found.group(2) else None
+
+
+def units_asked(question: Question) -> set[str]:
+    """The units the question asks its number in, read from its text in both languages
+    ("多少小时内", "how many hours": hour); empty when it names none."""
+    asked = set()
+    for text in (question.stem.zh, question.stem.en):
+        for found in _UNIT_ASKED.finditer(normalise_text(text or "")):
+            asked.add(_UNIT_OF[found.group(1)] if found.group(1) else "%")
+    return asked
+
+
+def _unit_fits(given: str | None, expected: str | None, asked: set[str]) -> bool:
+    """Whether a number's unit is the one wanted: the right answer's own unit when it has
+    one, else one the question asks in (any, when it names none). No unit always fits."""
+    if given is None:
+        return True
+    if expected is not None:
+        return given == expected
+    return not asked or given in asked
 
 
 def _short(question: ShortAnswer, answer: str) -> float:
@@ -175,17 +229,21 @@ def _short(question: ShortAnswer, answer: str) -> float:
     if not given:
         return 0.0
     forms = {given, with_digits(given)}
-    given_number = number_in(answer)
+    given_number = number_and_unit(answer)
+    asked = units_asked(question)
     flags = 0 if sensitive else re.IGNORECASE
     earned = [0.0]
     for item in question.answers:
         for wording in (item.text, *item.accept):
             expected = normalise_text(wording, sensitive)
-            # a unit may follow a number only where the answer is a bare number ("24")
+            # a number answer matches the same number in the question's unit: "24", "24小时"
+            # or "24 hours" for 24 hours, never "24天"
+            wanted = number_and_unit(wording)
             same_number = (
                 given_number is not None
-                and _BARE_NUMBER.fullmatch(with_digits(expected)) is not None
-                and float(with_digits(expected)) == given_number
+                and wanted is not None
+                and given_number[0] == wanted[0]
+                and _unit_fits(given_number[1], wanted[1], asked)
             )
             if same_number or forms & {expected, with_digits(expected)}:
                 earned.append(item.weight)
@@ -210,6 +268,10 @@ def parse_number(value: Any) -> float:
 
 def _numerical(question: Numerical, answer: Any) -> float:
     number = parse_number(answer)
+    if not isinstance(answer, int | float):
+        found = number_and_unit(str(answer))
+        if found is not None and not _unit_fits(found[1], None, units_asked(question)):
+            return 0.0  # "24天" where the question asks how many hours
     weights = [
         item.weight
         for item in question.answers

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from trainer.content.models import Matching, MultipleChoice, Question, SingleChoice, TrueFalse
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _written_in_other_language(text: str, lang: str) -> bool:
+    chinese = bool(_CHINESE.search(text))
+    return chinese if lang == "en" else bool(_LATIN.search(text)) and not chinese
 
 
 def _letter(order: list[int], index: int) -> str:
@@ -65,7 +73,10 @@ def right_answer(question: Question, order: list[int], lang: str, yes_no: tuple[
             f"{pair.left.get(lang)} → {pair.right.get(lang)}" for pair in question.pairs
         )
     if question.type == "short_answer":
-        return " / ".join(item.text for item in question.answers if item.weight == 100)
+        accepted = [item.text for item in question.answers if item.weight == 100]
+        # not those written in the other language (numbers belong to both), unless no other
+        mine = [text for text in accepted if not _written_in_other_language(text, lang)]
+        return " / ".join(mine or accepted)
     return " / ".join(
         f"{item.value:g}" + (f" ± {item.tolerance:g}" if item.tolerance else "")
         for item in question.answers

@@ -17,6 +17,7 @@ from trainer.services.context import TrainerContext
 from trainer.storage.files import StorageError
 from trainer.ui.bindings import shown_actions, translate_bindings
 from trainer.ui.commands import ScreenActions
+from trainer.ui.linebreak import install as install_line_breaking
 from trainer.ui.palette import TranslatedPalette, translate_textual_menus
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
     from trainer.storage.records import Person
     from trainer.ui.screens.sign_in import SignInScreen
+
+
+install_line_breaking()  # Chinese lines break between characters, never before "，" or "。"
 
 
 class ExplainedError(Exception):
@@ -49,6 +53,9 @@ class TrainerApp(App[None]):
         Binding("ctrl+p", "command_palette", "keys.palette", priority=True, show=False),
     ]
     COMMANDS = App.COMMANDS | {ScreenActions}
+    # every screen gets "-short" below 30 rows, so the styles can fold a screen into an
+    # 80x24 terminal (app.tcss) and keep it roomy where there is room
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (App types it so)
 
     def __init__(
         self,

@@ -166,9 +166,14 @@ class BankEditorScreen(TrainerScreen):
         needle = self.query_one("#filter", Input).value.strip().casefold()
         category = self.query_one("#category", Select).value
         kind = self.query_one("#type", Select).value
+        categories = document.data.get("categories") or {}
         rows = []
         for question in document.questions:
             text = _stem_text(question.get("stem"), lang)
+            category_id = str(question.get("category"))
+            category_name = categories.get(category_id)
+            if isinstance(category_name, dict):  # its title in the reader's language
+                category_name = category_name.get(lang) or category_id
             if isinstance(category, str) and question.get("category") != category:
                 continue
             if isinstance(kind, str) and question.get("type") != kind:
@@ -182,7 +187,7 @@ class BankEditorScreen(TrainerScreen):
                     self.t(f"question_type.{kind_name}")
                     if kind_name in QUESTION_TYPES
                     else kind_name,
-                    str(question.get("category")),
+                    str(category_name or category_id),
                     " ".join(text.split()),  # one line: the column cuts it to its width
                 )
             )

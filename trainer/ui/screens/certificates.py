@@ -98,7 +98,7 @@ class CertificatesScreen(TrainerScreen):
             self.t(
                 "certificates_screen.detail",
                 code=certificate.id,
-                person=certificate.person,
+                person=certificate.person_name,
                 theory=figure(certificate.theory),
                 practical=figure(certificate.practical),
             )

@@ -65,6 +65,8 @@ class HomeScreen(TrainerScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only the keys this person's roles can use."""
+        if self.trainer_app.user is None:  # signed out, the screen on its way out
+            return False
         if action == "next_step":
             return self.person.has_role("learner")
         if action in ("people", "gradebook", "problems", "certificates", "stats", "banks"):
@@ -293,8 +295,12 @@ class HomeScreen(TrainerScreen):
             )
             if step
             else self.t("home.nothing_next")
+            if self.person.tracks  # with no track, "every lesson is done" would be untrue
+            else ""
         )
-        self.query_one("#next-step", Static).update(text)
+        next_step = self.query_one("#next-step", Static)
+        next_step.update(text)
+        next_step.display = bool(text)
         if self.query("#tracks"):
             self.query_one("#tracks", ListView).focus()
 

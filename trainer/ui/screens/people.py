@@ -71,6 +71,12 @@ class PeopleScreen(TrainerScreen):
         people = self.context.accounts.people()
         names = {person.id: person.name for person in people}
         mentors = self.context.mentoring.current_mentors(moment)
+        lang = self.trainer_app.tr.lang
+
+        def track_title(track_id: str) -> str:
+            track = self.context.library.track(track_id)
+            return track.title.get(lang) if track else track_id
+
         for person in people:
             locked = person.locked_until is not None and person.locked_until > moment
             if not person.active:
@@ -84,7 +90,7 @@ class PeopleScreen(TrainerScreen):
                 person.id,
                 person.name,
                 self.t("home.separator").join(self.t(f"role.{role}") for role in person.roles),
-                ", ".join(person.tracks) or "-",
+                self.t("home.separator").join(map(track_title, person.tracks)) or "-",
                 person.team or "-",
                 person.cohort or "-",
                 person.hire_date.isoformat() if person.hire_date else "-",

@@ -54,7 +54,15 @@ class ProblemsScreen(TrainerScreen):
         context.reload_content()
         problems = context.content_problems
         results = golden_summary(context.library)
-        golden = ", ".join(f"{item.scenario} {item.passed}/{item.total}" for item in results)
+        lang = self.trainer_app.tr.lang
+
+        def title(scenario_id: str) -> str:  # the scenario as people know it, not its id
+            scenario = context.library.scenario(scenario_id)
+            return scenario.title.get(lang) if scenario else scenario_id
+
+        golden = self.t("home.separator").join(
+            f"{title(item.scenario)} {item.passed}/{item.total}" for item in results
+        )
         self.app.call_from_thread(self._show, problems, golden)
 
     def _show(self, problems: list[ContentProblem], golden: str) -> None:

@@ -28,6 +28,7 @@ from trainer.services.roleplay.scorecard import TurnRecord
 from trainer.services.roleplay.service import LiveRun, RolePlayError
 from trainer.ui.screens.base import TrainerScreen
 from trainer.ui.widgets import MoodMeter
+from trainer.ui.widgets.hanging import Hanging
 
 
 class RolePlayScreen(TrainerScreen):
@@ -185,7 +186,10 @@ class RolePlayScreen(TrainerScreen):
             choices.clear_options()
             for position, number in enumerate(self.option_order(), start=1):
                 text = node.options[number - 1].text.get(lang)
-                choices.add_option(Option(f"{position}.\u00a0{text}", id=str(number)))
+                # the number apart, the option's text wrapping under itself
+                choices.add_option(
+                    Option(Hanging(f"{position}.", text, joiner="\u00a0"), id=str(number))
+                )
             choices.highlighted = 0
             choices.focus()
             help_line.update(self.t("roleplay.choice_help"))

@@ -61,8 +61,13 @@ class RolePlayResultScreen(TrainerScreen):
             yield Static(
                 f"{escape(title)} · {self.t(f'roleplay.mode_{run.mode}')}", classes="card-title"
             )
-            if card.ending_text:
-                yield Static(self.t("roleplay.card_ending", ending=card.ending_text))
+            # the ending in the reader's language (the card keeps it in the call's)
+            ending = next(
+                (e for e in (scenario.endings if scenario else []) if e.id == card.ending), None
+            )
+            ending_text = ending.text.get(lang) if ending else card.ending_text
+            if ending_text:
+                yield Static(self.t("roleplay.card_ending", ending=escape(ending_text)))
             yield Static(
                 f"[b {style}]{escape(self.t('roleplay.card_total', total=f'{card.total:g}'))}"
                 f" · {escape(verdict(card, lang))}[/]",

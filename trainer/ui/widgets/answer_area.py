@@ -31,6 +31,7 @@ from trainer.content.models import (
 from trainer.i18n import Translator
 from trainer.services.marking import number_in
 from trainer.services.review import LETTERS
+from trainer.ui.widgets.hanging import Hanging
 
 TYPING_PAUSE_SECONDS = 0.6
 
@@ -56,6 +57,7 @@ class AnswerArea(Vertical):
     AnswerArea { height: auto; }
     AnswerArea OptionList { height: auto; max-height: 12; }
     AnswerArea .pair { height: auto; margin-bottom: 1; }
+    AnswerArea .pair-number { width: auto; padding: 1 1 0 0; }
     AnswerArea .pair-left { width: 1fr; padding: 1 1 0 0; }
     AnswerArea .pair Select { width: 2fr; }
     """
@@ -91,7 +93,9 @@ class AnswerArea(Vertical):
             rights = [(question.rights[i].get(lang), i) for i in self.order]
             for left, pair in enumerate(question.pairs):
                 with Horizontal(classes="pair"):
-                    yield Static(f"{left + 1}. {pair.left.get(lang)}", classes="pair-left")
+                    # the number apart, so the item's text wraps under itself
+                    yield Static(f"{left + 1}.", classes="pair-number")
+                    yield Static(pair.left.get(lang), classes="pair-left", markup=False)
                     yield Select(
                         rights,
                         prompt=self.tr("exam.match_prompt"),
@@ -136,7 +140,7 @@ class AnswerArea(Vertical):
         multiple = isinstance(self.question, MultipleChoice)
         on, off = (TICKED, NOT_TICKED) if multiple else (CHOSEN, NOT_CHOSEN)
         return [
-            Option(f"{on if option_id in chosen else off} {LETTERS[n]}. {text}", id=option_id)
+            Option(Hanging(f"{on if option_id in chosen else off} {LETTERS[n]}.", text), option_id)
             for n, (option_id, text) in enumerate(self._choices())
         ]
 
