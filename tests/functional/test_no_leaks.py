@@ -16,13 +16,14 @@ import pytest
 
 from tests.functional.tour import TOUR, frozen, leave, screen_lines, tour_app, visit
 from trainer.i18n import catalog
-from trainer.services.demo import DEMO_ORGANISATION, DEMO_PEOPLE
+from trainer.services.demo import DEMO_ORGANISATION, DEMO_PEOPLE, DEMO_PLACES
 from trainer.ui.app import TrainerApp
 
 SIZE = (120, 50)  # wider and taller than 80x24, so less is cut off or scrolled away
 
 NAMES = [DEMO_ORGANISATION, *(person.name for person in DEMO_PEOPLE)]
 NAMES += [word for name in NAMES for word in name.split()]  # a name half hidden by a dialog
+NAMES += sorted({team for _, team, _, _ in DEMO_PLACES})  # team names: the organisation's own
 IDS = [person.id for person in DEMO_PEOPLE]
 
 
@@ -38,6 +39,7 @@ ENGLISH_ALLOWED_IN_CHINESE = [
     (_word(r"[A-Z0-9]{10}"), "certificate codes"),
     (r"\S*/\S*\.yaml", "file paths"),
     (_word("esc|Esc|Ctrl|Enter|Tab|del"), "key names"),
+    (r"\bE(?:n(?:g(?:l(?:i(?:sh?)?)?)?)?)?$", "the language key's label, cut by a full footer"),
     (_word("English"), "the key that switches to English says so in English"),
     (_word("trainer"), "the program's name"),
     (_word("PDF|SVG|CSV|CRM|VIP|RMA"), "file formats and trade abbreviations"),
