@@ -15,13 +15,31 @@ from pathlib import Path
 
 from trainer.cli import printable
 from trainer.cli_output import check_output, write_output
-from trainer.content.formats.common import ImportFileError, bank_yaml, slug
+from trainer.content.formats.common import ImportFileError, ImportResult, bank_yaml, slug
 from trainer.content.formats.files import read_import_file
 from trainer.i18n import Translator
 from trainer.services.context import TrainerContext
 
 FORMATS = ("gift", "aiken", "moodlexml", "xlsx", "csv")
 _LONGEST_ID = 64  # as the content models' `Id`
+
+
+def _read_reporting(
+    source: Path, kind: str | None, category: str, tr: Translator
+) -> ImportResult | None:
+    """The file's questions, with every question left out and every change made on the way
+    printed as `FILE:LINE: why`; None (and a sentence) when there is nothing to import."""
+    try:
+        result = read_import_file(source, kind, category)
+    except ImportFileError as error:
+        print(tr(error.catalog_key, **error.values), file=sys.stderr)
+        return None
+    for skipped in result.report():
+        print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)
+    if not result.questions:
+        print(tr("cli.import_nothing", path=source), file=sys.stderr)
+        return None
+    return result
 
 
 def is_id(text: str) -> bool:
@@ -64,15 +82,8 @@ def import_command(
     if bank_id is not None and not is_id(bank_id):
         print(tr("cli.bad_bank_id", value=printable(bank_id), longest=_LONGEST_ID), file=sys.stderr)
         return 2
-    try:
-        result = read_import_file(source, kind, category)
-    except ImportFileError as error:
-        print(tr(error.catalog_key, **error.values), file=sys.stderr)
-        return 1
-    for skipped in result.report():
-        print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)
-    if not result.questions:
-        print(tr("cli.import_nothing", path=source), file=sys.stderr)
+    result = _read_reporting(source, kind, category, tr)
+    if result is None:
         return 1
     identifier = bank_id or result.bank_id or slug(output.stem, "imported")
     text = bank_yaml(result.bank(identifier, result.title or source.stem))
@@ -135,15 +146,8 @@ def import_into_command(
     if context.library.bank(bank_id) is None:
         print(tr("cli.unknown_bank", bank=printable(bank_id)), file=sys.stderr)
         return 1
-    try:
-        result = read_import_file(source, kind, category)
-    except ImportFileError as error:
-        print(tr(error.catalog_key, **error.values), file=sys.stderr)
-        return 1
-    for skipped in result.report():
-        print(f"{source}:{skipped.line}: {skipped.message(tr.lang)}", file=sys.stderr)
-    if not result.questions:
-        print(tr("cli.import_nothing", path=source), file=sys.stderr)
+    result = _read_reporting(source, kind, category, tr)
+    if result is None:
         return 1
     try:
         document = open_bank(context.library, bank_id, context.settings.own_content_root)

@@ -157,7 +157,8 @@ def _question(draw: Any, question_id: str, categories: list[str]) -> dict[str, A
                     del options[right]["correct"]
                     options[first]["correct"] = True
                 if all(weight in (0, 100) for weight in weights):
-                    weights[(right + 1) % count] = 50.0
+                    # one option earns half, never the `correct` one (worth 100 by definition)
+                    weights[(first + 1) % count] = 50.0
                 for option, weight in zip(options, weights, strict=True):
                     option["weight"] = weight
         else:
