@@ -227,12 +227,13 @@ class ItemAnalysis:
     def attempts(self, actor: Person) -> list[ExamAttempt]:
         """Every counted attempt of everyone (trainers only)."""
         require_role(actor, "trainer")
-        found = []
-        for person in self.store.people():
-            for attempt in self.store.person_file(person.id).all(ExamAttempt):
-                if attempt.submitted_at is not None and not attempt.practice:
-                    found.append(attempt)
-        return found
+        everyone = [person.id for person in self.store.people()]
+        return [
+            attempt
+            for records in self.store.records_of(everyone, ExamAttempt).values()
+            for attempt in records[ExamAttempt.table]
+            if attempt.submitted_at is not None and not attempt.practice
+        ]
 
     def points(self) -> dict[str, float]:
         return {
