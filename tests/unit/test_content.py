@@ -213,6 +213,13 @@ BAD_CASES = [
         "exactly one correct option, this one has 2",
     ),
     (
+        "question_banks/half_correct.yaml",
+        10,
+        "single_correct_weight",
+        "questions[q-1].options",
+        "the correct option earns the whole mark",
+    ),
+    (
         "question_banks/mixed_weights.yaml",
         10,
         "multiple_mixed_weights",

@@ -221,6 +221,10 @@ class SingleChoice(QuestionBase):
         right = sum(option.correct for option in self.options)
         if right != 1:
             raise content_error("single_needs_one", found=right, at="options")
+        correct = next(option for option in self.options if option.correct)
+        if correct.weight is not None and correct.weight != 100:
+            # the right answer earns the whole mark; a half-right option is another one
+            raise content_error("single_correct_weight", at="options")
         return self
 
 
