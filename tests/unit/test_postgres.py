@@ -150,3 +150,37 @@ def test_the_commands_that_read_and_write_the_organisation_work_on_the_database(
     assert main(_cli(database_url, host, "verify", code)) == 1  # revoked, as recorded
     assert "revoked" in capsys.readouterr().out.lower()
     assert (out / "mentor.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_upgrade_fills_the_new_columns_from_the_records_already_stored(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Version 2 added the columns the gradebook sums over; a database of version 1 holds the
+    same records with only their JSON, and after `trainer db upgrade` sums up the same."""
+    from psycopg.types.json import Jsonb
+
+    from tests.unit.test_summary import ANN, ANN_SUMMARY
+    from trainer.storage.postgres import MIGRATIONS
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE trainer_schema (version integer NOT NULL)")
+        connection.execute("INSERT INTO trainer_schema VALUES (1)")
+        for statement in MIGRATIONS[0]().split(";\n"):
+            connection.execute(statement)
+        columns = {"exam_attempts": ("track", "started_at"), "roleplay_runs": ("scenario", "mode")}
+        for record in ANN:
+            row = record.to_json()
+            extra = columns.get(record.table, ())
+            table = record.table if record.table in columns else "records"
+            connection.execute(
+                f"INSERT INTO {table} (scope, kind, id, data{''.join(', ' + c for c in extra)}) "
+                f"VALUES (%s, %s, %s, %s{', %s' * len(extra)})",
+                ("ann", record.table, record.id, Jsonb(row), *(row[c] for c in extra)),
+            )
+    assert main(_cli(database_url, tmp_path, "db", "upgrade")) == 0
+    assert f"from version 1 to {SCHEMA_VERSION}" in capsys.readouterr().out
+    context = open_context(Settings(data_dir=tmp_path, language="en", database_url=database_url))
+    try:
+        assert context.store.summaries_of(["ann"]) == {"ann": ANN_SUMMARY}
+    finally:
+        context.store.close()  # type: ignore[attr-defined]

@@ -29,13 +29,14 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
-from trainer.services.exams import Exams, counted_score_of
+from trainer.services.exams import Exams
 from trainer.services.mentoring import days_left, standing_sign_off
 from trainer.services.notes import Note
-from trainer.services.roleplay.service import RolePlays, best_exam_score_of
-from trainer.services.snapshot import PersonRecords, RosterRecords
+from trainer.services.roleplay.service import RolePlays
+from trainer.services.snapshot import RosterRecords
 from trainer.storage.interface import Store
 from trainer.storage.records import Person, now
+from trainer.storage.summary import PersonSummary
 
 Grade = Literal["excellent", "good", "pass", "needs_improvement"]
 GRADE_BANDS: tuple[tuple[float, Grade], ...] = ((90, "excellent"), (80, "good"), (60, "pass"))
@@ -128,8 +129,8 @@ class PracticalKind:
 
     kind: str
     ids: list[str]
-    score: Callable[[PersonRecords, str], float | None]
-    """(the learner's records, item id) -> their counted score of the item, or None."""
+    score: Callable[[PersonSummary, str], float | None]
+    """(the learner's summary, item id) -> their counted score of the item, or None."""
     title: Callable[[str, str], str]
     """(item id, language) -> the item's title, for the missing note and the screens."""
     missing_key: str
@@ -144,16 +145,38 @@ class PracticalItem:
     """The item's title in each language (`zh`, `en`)."""
 
 
-def calibration_score_of(records: PersonRecords, call_id: str) -> float | None:
+def counted_theory_of(track: Track, summary: PersonSummary) -> float | None:
+    """The sitting of `track`'s exam that counts toward the assessment: the best, or the last
+    if the track says so; practice sets aside."""
+    figures = summary.exam_on(track.id)
+    if figures is None or track.exam is None:
+        return None
+    return figures.last if track.exam.counted == "last" else figures.best
+
+
+def scenario_score_of(summary: PersonSummary, scenario_id: str) -> float | None:
+    """The best finished exam-mode run of a scenario."""
+    figures = summary.scenario(scenario_id)
+    return figures.best_exam if figures else None
+
+
+def calibration_score_of(summary: PersonSummary, call_id: str) -> float | None:
     """The agreement of someone's first review of a library call: the result screen shows
     the reference, so only the first review can count."""
-    reviews = [review for review in records.calibration_reviews if review.call == call_id]
-    return min(reviews, key=lambda review: review.at).agreement if reviews else None
+    return summary.calibrations.get(call_id)
 
 
-def quality_review_score_of(records: PersonRecords, case_id: str) -> float | None:
+def quality_review_score_of(summary: PersonSummary, case_id: str) -> float | None:
     """The best total of someone's reviews of a quality-review case."""
-    return max((a.total for a in records.quality_reviews if a.case == case_id), default=None)
+    return summary.quality_reviews.get(case_id)
+
+
+@dataclass(frozen=True)
+class _TrackPlan:
+    """What the assessment of a track needs of the content, whoever is assessed."""
+
+    kinds: list[PracticalKind]
+    lessons: frozenset[str]
 
 
 @dataclass
@@ -162,14 +185,36 @@ class Assessments:
     library: ContentLibrary
     exams: Exams
     roleplays: RolePlays
+    # What depends only on the content, made once per track: a gradebook assesses thousands
+    # of people on the same few tracks. Keyed by the track object (kept alive beside it): the
+    # content a service holds does not change; a reload makes new services.
+    _plans: dict[int, tuple[Track, _TrackPlan]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _titles: dict[tuple[str, str], dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def practical_kinds(self, track: Track) -> list[PracticalKind]:
         """Every kind of item the track's practical counts, in the order they are shown."""
+        return self._plan(track).kinds
+
+    def _plan(self, track: Track) -> _TrackPlan:
+        made = self._plans.get(id(track))
+        if made is None:
+            plan = _TrackPlan(
+                self._practical_kinds(track),
+                frozenset(lesson.id for lesson in track.lessons),
+            )
+            made = self._plans[id(track)] = (track, plan)
+        return made[1]
+
+    def _practical_kinds(self, track: Track) -> list[PracticalKind]:
         return [
             PracticalKind(
                 "scenario",
                 track.practice.scenarios,
-                lambda records, item: best_exam_score_of(records.runs, item),
+                scenario_score_of,
                 self._scenario_title,
                 "practical_missing",
             ),
@@ -192,20 +237,31 @@ class Assessments:
     def practical_items(self, actor: Person, person_id: str, track: Track) -> list[PracticalItem]:
         """Each counted practical item of the track with the learner's score (None: to do)."""
         require_reader(self.store, actor, person_id)
-        return self.practical_items_of(PersonRecords.read(self.store, person_id), track)
+        return self.practical_items_of(self.summary(person_id), track)
 
-    def practical_items_of(self, records: PersonRecords, track: Track) -> list[PracticalItem]:
-        """`practical_items` from a person's records already read."""
+    def summary(self, person_id: str) -> PersonSummary:
+        """What the assessment reads of a person's records (the caller checked who may)."""
+        return self.store.summaries_of([person_id])[person_id]
+
+    def practical_items_of(self, summary: PersonSummary, track: Track) -> list[PracticalItem]:
+        """`practical_items` from a person's summary already read."""
         return [
             PracticalItem(
                 kind.kind,
                 item_id,
-                kind.score(records, item_id),
-                {lang: kind.title(item_id, lang) for lang in ("zh", "en")},
+                kind.score(summary, item_id),
+                self._item_titles(kind, item_id),
             )
             for kind in self.practical_kinds(track)
             for item_id in kind.ids
         ]
+
+    def _item_titles(self, kind: PracticalKind, item_id: str) -> dict[str, str]:
+        titles = self._titles.get((kind.kind, item_id))
+        if titles is None:
+            titles = {lang: kind.title(item_id, lang) for lang in ("zh", "en")}
+            self._titles[kind.kind, item_id] = titles
+        return titles
 
     def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
         """The mean over every counted practical item; None until each one is done."""
@@ -222,19 +278,19 @@ class Assessments:
     ) -> Result:
         require_reader(self.store, actor, person_id)
         self.track(track_id)  # an unknown track is refused before any file is read
-        records = PersonRecords.read(self.store, person_id)
-        return self.assess_records(records, RosterRecords.read(self.store), track_id, at)
+        summary = self.summary(person_id)
+        return self.assess_records(summary, RosterRecords.read(self.store), track_id, at)
 
     def assess_records(
         self,
-        records: PersonRecords,
+        summary: PersonSummary,
         roster: RosterRecords,
         track_id: str,
         at: dt.datetime | None = None,
     ) -> Result:
-        """`assess` from a person's records and the roster already read (the caller has
+        """`assess` from a person's summary and the roster already read (the caller has
         checked who may read them): a gradebook assesses everyone from one reading each."""
-        return self._assess(records, roster, track_id, at or now(), frozenset())
+        return self._assess(summary, roster, track_id, at or now(), frozenset())
 
     def completion(
         self, actor: Person, person_id: str, track_id: str, at: dt.datetime | None = None
@@ -245,7 +301,7 @@ class Assessments:
 
     def _assess(
         self,
-        records: PersonRecords,
+        records: PersonSummary,
         roster: RosterRecords,
         track_id: str,
         at: dt.datetime,
@@ -258,7 +314,7 @@ class Assessments:
         has_theory = track.exam is not None
         items = self.practical_items_of(records, track)
         has_practice = bool(items)
-        theory = counted_score_of(track, records.attempts_on(track_id)) if has_theory else None
+        theory = counted_theory_of(track, records) if has_theory else None
         practical = _mean_of_all(items) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
@@ -372,7 +428,7 @@ class Assessments:
         sign-off itself left out: it is what the mentor is about to give)."""
         track = self.track(track_id)
         require_reader(self.store, actor, person_id)
-        records = PersonRecords.read(self.store, person_id)
+        records = self.summary(person_id)
         result = self.assess_records(records, RosterRecords.read(self.store), track_id, at)
         gaps = [note for note in result.missing if note.key != "not_signed_off"]
         if track.gate != "cleared_for_duty":  # the gate already names an undone drill
@@ -387,24 +443,23 @@ class Assessments:
         """The best total of each of the track's counted quality-review cases, in the
         track's order; None for a case not reviewed yet."""
         require_reader(self.store, actor, person_id)
-        records = PersonRecords.read(self.store, person_id)
-        return [quality_review_score_of(records, case) for case in track.practice.quality_reviews]
+        summary = self.summary(person_id)
+        return [quality_review_score_of(summary, case) for case in track.practice.quality_reviews]
 
     def _quality_review_title(self, case_id: str, lang: str) -> str:
         case = self.library.quality_review(case_id)
         return case.title.get(lang) if case else case_id
 
-    def _lessons_criterion(self, records: PersonRecords, track: Track) -> Criterion:
-        done = records.lessons_on(track.id)
-        counts = {"done": sum(lesson.id in done for lesson in track.lessons)}
-        counts["total"] = len(track.lessons)
+    def _lessons_criterion(self, records: PersonSummary, track: Track) -> Criterion:
+        lessons = self._plan(track).lessons  # unique in a track (content lint)
+        counts = {"done": len(records.lessons_on(track.id) & lessons), "total": len(lessons)}
         met = counts["done"] == counts["total"]
         detail = None if met else Note(area="assessment", key="lessons_missing", values=counts)
         return Criterion("lessons", met, detail, dict(counts))
 
     def _prerequisite(
         self,
-        records: PersonRecords,
+        records: PersonSummary,
         roster: RosterRecords,
         required: str,
         at: dt.datetime,
@@ -424,10 +479,9 @@ class Assessments:
         detail = None if met else Note(area="assessment", key="prerequisite_missing", values=titles)
         return Criterion("prerequisite", met, detail, titles)
 
-    def _undrilled(self, records: PersonRecords, track: Track) -> list[str]:
-        return [
-            sid for sid in track.script_drill if not any(run.passed for run in records.runs_of(sid))
-        ]
+    def _undrilled(self, records: PersonSummary, track: Track) -> list[str]:
+        drilled = {sid for sid, figures in records.scenarios.items() if figures.drilled}
+        return [sid for sid in track.script_drill if sid not in drilled]
 
     def _drill_note(self, undrilled: list[str]) -> Note:
         return Note(
@@ -451,7 +505,7 @@ class Assessments:
 
     def _gate(
         self,
-        records: PersonRecords,
+        records: PersonSummary,
         roster: RosterRecords,
         track: Track,
         passed: bool,

@@ -12,18 +12,20 @@ current certificate, the current mentor and the last activity, and a status:
   certificate of the track;
 - `certified`: a current certificate of the track.
 
-The roster is read once and each learner's file once per build, whatever the number of
-figures: `bench/gradebook.py` measures it against a bare reading of the same files.
-Deactivated learners are left out unless asked for.
+The rows are computed from the roster, read once, and each learner's summary (`Store.summaries_of`:
+on the data folder each file read once and only in the fields the assessment needs, on
+PostgreSQL summed up by the server): `bench/gradebook.py` and `bench/database.py` measure it
+against a bare reading of the same files and rows. Deactivated learners are left out unless
+asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
+from trainer.bulk import collector_paused
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
@@ -33,6 +35,7 @@ from trainer.services.mentoring import shown
 from trainer.services.snapshot import PersonRecords, RosterRecords
 from trainer.storage.interface import Store
 from trainer.storage.records import Person, now
+from trainer.storage.summary import PersonSummary
 
 Status = Literal["not_started", "in_progress", "passed", "certified"]
 STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "passed", "certified")
@@ -100,9 +103,18 @@ class Gradebook:
         include_deactivated: bool = False,
         at: dt.datetime | None = None,
     ) -> list[tuple[GradebookRow, PersonRecords]]:
-        """Each learner's row with the records it was computed from (the cohort dashboard
-        reads their runs and answers), sorted by name. Trainers only."""
-        found = list(self._each(actor, track, team, cohort, status, include_deactivated, at))
+        """Each learner's row with their records (the cohort dashboard reads their runs and
+        answers), sorted by name. Trainers only."""
+        with collector_paused():
+            chosen, roster = self._chosen(actor, track, team, cohort, status, include_deactivated)
+            everyone = PersonRecords.read_many(self.store, [person.id for person in chosen])
+            moment = at or now()
+            found = []
+            for person in chosen:
+                records = everyone[person.id]
+                row = self.row_of(person, records.summary, roster, track, moment)
+                if status is None or row.status == status:
+                    found.append((row, records))
         return sorted(found, key=lambda entry: (entry[0].name, entry[0].person_id))
 
     def rows(
@@ -115,16 +127,19 @@ class Gradebook:
         include_deactivated: bool = False,
         at: dt.datetime | None = None,
     ) -> list[GradebookRow]:
-        """One row per learner, filtered, sorted by name (see the module's docstring). Each
-        learner's records are let go once their row is made: holding a thousand files'
-        records at once made the garbage collector walk them again and again."""
-        found = [
-            row
-            for row, _ in self._each(actor, track, team, cohort, status, include_deactivated, at)
-        ]
+        """One row per learner, filtered, sorted by name (see the module's docstring)."""
+        with collector_paused():
+            chosen, roster = self._chosen(actor, track, team, cohort, status, include_deactivated)
+            summaries = self.store.summaries_of([person.id for person in chosen])
+            moment = at or now()
+            rows = [
+                self.row_of(person, summaries[person.id], roster, track, moment)
+                for person in chosen
+            ]
+        found = [row for row in rows if status is None or row.status == status]
         return sorted(found, key=lambda row: (row.name, row.person_id))
 
-    def _each(
+    def _chosen(
         self,
         actor: Person,
         track: str | None,
@@ -132,13 +147,13 @@ class Gradebook:
         cohort: str | None,
         status: Status | None,
         include_deactivated: bool,
-        at: dt.datetime | None,
-    ) -> Iterator[tuple[GradebookRow, PersonRecords]]:
+    ) -> tuple[list[Person], RosterRecords]:
+        """The learners the filters choose (status aside: it needs their rows), and the
+        roster they were chosen from."""
         require_role(actor, "trainer")
         self.check_track(track)
         if status is not None and status not in STATUSES:
             raise GradebookError("unknown_status", status=status, statuses=", ".join(STATUSES))
-        moment = at or now()
         roster = RosterRecords.read(self.store)
         chosen = [
             person
@@ -151,12 +166,7 @@ class Gradebook:
             and (cohort is None or person.cohort == cohort)
             and (track is None or track in person.tracks)
         ]
-        everyone = PersonRecords.read_many(self.store, [person.id for person in chosen])
-        for person in chosen:
-            records = everyone[person.id]
-            row = self.row_of(person, records, roster, track, moment)
-            if status is None or row.status == status:
-                yield row, records
+        return chosen, roster
 
     def learner(
         self, actor: Person, person_id: str, at: dt.datetime | None = None
@@ -169,7 +179,7 @@ class Gradebook:
         if person is None:
             raise GradebookError("unknown_person", person=person_id)
         records = PersonRecords.read(self.store, person_id)
-        return self.row_of(person, records, roster, None, at or now()), records
+        return self.row_of(person, records.summary, roster, None, at or now()), records
 
     def cohorts(self) -> list[str]:
         return sorted({p.cohort for p in self.store.people() if p.cohort})
@@ -177,12 +187,12 @@ class Gradebook:
     def row_of(
         self,
         person: Person,
-        records: PersonRecords,
+        summary: PersonSummary,
         roster: RosterRecords,
         track_id: str | None,
         at: dt.datetime,
     ) -> GradebookRow:
-        """The row of `person` on `track_id` (None: their current track) from their records
+        """The row of `person` on `track_id` (None: their current track) from their summary
         and the roster already read."""
         tracks = [t for t in map(self.library.track, person.tracks) if t is not None]
         chosen: Track | None = None
@@ -190,18 +200,18 @@ class Gradebook:
         if track_id is not None:
             chosen = self.library.track(track_id)
             if chosen is not None:
-                result = self.assessments.assess_records(records, roster, chosen.id, at)
+                result = self.assessments.assess_records(summary, roster, chosen.id, at)
         else:
             for candidate in tracks:  # the first not completed, else the last
                 chosen = candidate
-                result = self.assessments.assess_records(records, roster, candidate.id, at)
+                result = self.assessments.assess_records(summary, roster, candidate.id, at)
                 if not result.passed:
                     break
         mentorships = roster.mentorships_of(person.id)
         mentor = mentorships[-1].mentor if mentorships else None
         mentor_person = roster.by_id.get(mentor) if mentor else None
-        last = records.last_activity
-        figures = _figures(person, records, roster, chosen, result, at)
+        last = summary.last_activity
+        figures = _figures(person, summary, roster, chosen, result, at)
         return GradebookRow(
             person_id=person.id,
             name=person.name,
@@ -235,7 +245,7 @@ class _Figures(TypedDict):
 
 def _figures(
     person: Person,
-    records: PersonRecords,
+    summary: PersonSummary,
     roster: RosterRecords,
     track: Track | None,
     result: Result | None,
@@ -261,14 +271,12 @@ def _figures(
         )
     lessons = next(c for c in result.completion if c.key == "lessons")
     criteria = {c.key: c.met for c in result.completion}
-    sittings = [
-        a.score for a in records.attempts_on(track.id) if not a.practice and a.score is not None
-    ]
+    exam = summary.exam_on(track.id)
     certificate = roster.current_certificate(person.id, track.id, at)
     started = (
-        bool(records.lessons_on(track.id))
-        or bool(records.attempts_on(track.id))
-        or any(run.scenario in track.role_plays for run in records.runs)
+        bool(summary.lessons_on(track.id))
+        or exam is not None
+        or any(scenario in summary.scenarios for scenario in track.role_plays)
     )
     status: Status = (
         "certified"
@@ -282,7 +290,7 @@ def _figures(
     return _Figures(
         lessons_done=int(lessons.values["done"]),
         lessons_total=int(lessons.values["total"]),
-        best_theory=max(sittings, default=None),
+        best_theory=exam.best if exam else None,
         practical=result.practical,
         final=result.final,
         grade=result.grade,

@@ -25,10 +25,14 @@ from dataclasses import dataclass, field
 from operator import mul
 from typing import Any
 
+from trainer.bulk import collector_paused
 from trainer.content.loader import ContentLibrary
 from trainer.services.access import require_role
 from trainer.storage.interface import Store
-from trainer.storage.records import ExamAttempt, Person
+from trainer.storage.records import ExamAttempt, MarkedSitting, Person
+
+Sitting = ExamAttempt | MarkedSitting
+"""An exam attempt, read whole or as item analysis reads many (`MarkedSitting`)."""
 
 EASY_ABOVE = 90.0
 HARD_BELOW = 20.0
@@ -104,7 +108,7 @@ def variance(values: Sequence[float]) -> float:
 
 
 def question_statistics(
-    attempts: Iterable[ExamAttempt], points: dict[str, float] | None = None
+    attempts: Iterable[Sitting], points: dict[str, float] | None = None
 ) -> list[QuestionStats]:
     """Facility, discrimination and flags of every question in `attempts`, by key."""
     weights = points or {}
@@ -147,7 +151,7 @@ def _flags(facility: float, discrimination: float | None) -> list[str]:
     return flags
 
 
-def exam_statistics(track: str, attempts: Iterable[ExamAttempt]) -> ExamStats:
+def exam_statistics(track: str, attempts: Iterable[Sitting]) -> ExamStats:
     counted = [
         a for a in attempts if a.submitted_at is not None and not a.practice and a.score is not None
     ]
@@ -167,7 +171,7 @@ def exam_statistics(track: str, attempts: Iterable[ExamAttempt]) -> ExamStats:
     )
 
 
-def cronbach_alpha(attempts: Sequence[ExamAttempt]) -> float | None:
+def cronbach_alpha(attempts: Sequence[Sitting]) -> float | None:
     """k/(k-1) x (1 - sum of slot variances / variance of totals), slots by paper position."""
     papers = [[a.marks.get(key, 0.0) for key in a.question_ids] for a in attempts]
     if len(papers) < 2:
@@ -197,7 +201,7 @@ class AnswerDistribution:
     counts: list[tuple[Any, int]]
 
 
-def answer_distribution(attempts: Iterable[ExamAttempt], key: str) -> AnswerDistribution:
+def answer_distribution(attempts: Iterable[Sitting], key: str) -> AnswerDistribution:
     counted = [a for a in attempts if a.submitted_at is not None and not a.practice]
     given = [a.answers.get(key) for a in counted if key in a.question_ids]
     tally: Counter[Any] = Counter()
@@ -224,16 +228,17 @@ class ItemAnalysis:
     store: Store
     library: ContentLibrary
 
-    def attempts(self, actor: Person) -> list[ExamAttempt]:
+    def attempts(self, actor: Person) -> list[Sitting]:
         """Every counted attempt of everyone (trainers only)."""
         require_role(actor, "trainer")
-        everyone = [person.id for person in self.store.people()]
-        return [
-            attempt
-            for records in self.store.records_of(everyone, ExamAttempt).values()
-            for attempt in records[ExamAttempt.table]
-            if attempt.submitted_at is not None and not attempt.practice
-        ]
+        with collector_paused():
+            everyone = [person.id for person in self.store.people()]
+            return [
+                attempt
+                for records in self.store.records_of(everyone, MarkedSitting).values()
+                for attempt in records[MarkedSitting.table]
+                if attempt.submitted_at is not None and not attempt.practice
+            ]
 
     def points(self) -> dict[str, float]:
         return {
@@ -249,7 +254,8 @@ class ItemAnalysis:
         """Every exam's figures and every question's (of `bank_id` when given), from one
         reading of everyone's attempts: what the statistics screen shows."""
         attempts = self.attempts(actor)
-        return exam_figures(attempts), _questions(attempts, self.points(), bank_id)
+        with collector_paused():
+            return exam_figures(attempts), _questions(attempts, self.points(), bank_id)
 
     def questions(self, actor: Person, bank_id: str | None = None) -> list[QuestionStats]:
         return _questions(self.attempts(actor), self.points(), bank_id)
@@ -263,15 +269,15 @@ class ItemAnalysis:
 
 
 def _questions(
-    attempts: list[ExamAttempt], points: dict[str, float], bank_id: str | None
+    attempts: list[Sitting], points: dict[str, float], bank_id: str | None
 ) -> list[QuestionStats]:
     stats = question_statistics(attempts, points)
     return [s for s in stats if bank_id is None or s.bank == bank_id]
 
 
-def exam_figures(attempts: list[ExamAttempt]) -> list[ExamStats]:
+def exam_figures(attempts: list[Sitting]) -> list[ExamStats]:
     """Each exam's figures (by track) from everyone's attempts."""
-    by_track: dict[str, list[ExamAttempt]] = defaultdict(list)
+    by_track: dict[str, list[Sitting]] = defaultdict(list)
     for attempt in attempts:
         by_track[attempt.track].append(attempt)
     return [exam_statistics(track, by_track[track]) for track in sorted(by_track)]

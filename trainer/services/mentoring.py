@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from trainer.bulk import collector_paused
 from trainer.content.loader import ContentLibrary
 from trainer.content.models import STEPS
 from trainer.errors import TrainerError
@@ -396,16 +397,17 @@ class Mentoring:
         mentor_id = mentor_id or actor.id
         if mentor_id != actor.id:
             require_role(actor, "trainer")
-        roster = RosterRecords.read(self.store)
         rows = []
-        for mentee_id, mentorships in roster._mentorships.items():
-            latest = mentorships[-1]  # a mentee handed to a new mentor leaves the old
-            if mentor_id not in ("*", latest.mentor):
-                continue
-            person = roster.by_id.get(mentee_id)
-            if person is not None:
-                records = PersonRecords.read(self.store, person.id)
-                rows.append(self.row_of(person, records, roster, moment))
+        with collector_paused():
+            roster = RosterRecords.read(self.store)
+            for mentee_id, mentorships in roster._mentorships.items():
+                latest = mentorships[-1]  # a mentee handed to a new mentor leaves the old
+                if mentor_id not in ("*", latest.mentor):
+                    continue
+                person = roster.by_id.get(mentee_id)
+                if person is not None:
+                    records = PersonRecords.read(self.store, person.id)
+                    rows.append(self.row_of(person, records, roster, moment))
         return sorted(rows, key=lambda row: (not row.attention, row.name))
 
     def row(self, actor: Person, mentee_id: str, at: dt.datetime | None = None) -> MenteeRow:

@@ -5,8 +5,9 @@ The services read what one figure needs (`Exams.attempts`, `RolePlays.runs`,
 each of a thousand people that way reads every file many times over: the mentor dashboard
 grew with the square of its mentees, each row reading the whole roster again. These classes
 hold the records of one reading, indexed by person, and the figures are computed from them by
-the same functions the services use (`counted_score_of`, `practical_score_of`,
-`standing_sign_off`), so a view and a service cannot disagree.
+the same functions the services use (`standing_sign_off`, the assessment over
+`PersonRecords.summary`), so a view and a service cannot disagree. A view that needs only the
+assessment's figures reads summaries (`Store.summaries_of`), not records.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from trainer.storage.records import (
     SignOff,
     SignOffWithdrawal,
 )
+from trainer.storage.summary import PersonSummary, summarize
 
 _PERSON_MODELS = (LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt)
 
@@ -65,6 +67,18 @@ class PersonRecords:
             sorted(found[RolePlayRun.table], key=lambda r: r.started_at),
             sorted(found[CalibrationReview.table], key=lambda r: r.at),
             sorted(found[QualityReviewAttempt.table], key=lambda a: a.finished_at),
+        )
+
+    @cached_property
+    def summary(self) -> PersonSummary:
+        """These records in the figures the assessment reads (`storage.summary`)."""
+        return summarize(
+            self.person_id,
+            self.lessons,
+            self.attempts,
+            self.runs,
+            self.calibration_reviews,
+            self.quality_reviews,
         )
 
     def attempts_on(self, track_id: str) -> list[ExamAttempt]:

@@ -143,6 +143,22 @@ class ExamAttempt(Record):
     practice: bool = False
 
 
+class MarkedSitting(Record):
+    """An exam attempt as item analysis reads it: the paper, the answers and their marks,
+    without the option layouts and the rest it does not need. A view for reading many
+    attempts at once (the data folder's parser skips what is not here); never written."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+    table: ClassVar[str] = ExamAttempt.table
+    track: str
+    question_ids: list[str]
+    answers: dict[str, Any]
+    submitted_at: Moment | None
+    score: float | None
+    marks: dict[str, float]
+    practice: bool
+
+
 class RolePlayTurn(BaseModel):
     """One agent turn as given: free text or an option number, and how long it took."""
 

@@ -16,6 +16,7 @@ The interface is deliberately narrow (insert, put, get, all, delete, update by r
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from abc import ABC, abstractmethod
@@ -32,6 +33,7 @@ from trainer.storage.files import (
     InvalidRecordError,
     StorageError,
     atomic_write_json,
+    backup_path,
     locked,
     read_json,
     remove_stale_temporaries,
@@ -40,7 +42,10 @@ from trainer.storage.files import (
 if TYPE_CHECKING:
     # the models are imported by the services that use them; opening the data folder and
     # listing who can sign in (`rows`) needs no pydantic
+    from pydantic import BaseModel
+
     from trainer.storage.records import Organisation, Person, Record
+    from trainer.storage.summary import PersonSummary
 
 RecordT = TypeVar("RecordT", bound="Record")
 
@@ -134,6 +139,9 @@ class RecordWriter(ABC):
     def all_of(self, *models: type[Record]) -> dict[str, list[Any]]:
         """Several tables' records, validated, from one reading (keyed by table):
         for a view that needs a person's lessons, attempts and runs at once."""
+        return self._all_of(*models)
+
+    def _all_of(self, *models: type[Record]) -> dict[str, list[Any]]:
         found = self.tables(*(model.table for model in models))
         return {
             model.table: [self._validated(model, row) for row in found[model.table]]
@@ -245,7 +253,68 @@ class RecordFile(RecordWriter):
         return self._validated(model, found) if found is not None else None
 
     def all(self, model: type[RecordT]) -> list[RecordT]:
-        return [self._validated(model, row) for row in self.rows(model.table)]
+        return list(self.all_of(model)[model.table])
+
+    def all_of(self, *models: type[Record]) -> dict[str, list[Any]]:
+        """Several tables' records, validated, from one reading. The file is parsed and
+        validated in one pass that skips the tables not asked for (a learner's role-play
+        transcripts when only their exam sittings are wanted); when that pass finds anything
+        wrong, or nothing at all, the file is read the careful way, which names the problem
+        (`files.read_json`, `_validated`) or returns what an empty or new file holds."""
+        parsed = self._read_fast(_file_model(models))
+        if parsed is None:
+            return self._all_of(*models)
+        return {model.table: list(getattr(parsed, model.table).values()) for model in models}
+
+    def summary(self, person_id: str) -> PersonSummary:
+        """The person's standing in the figures the assessment reads (`storage.summary`),
+        reading only the fields it needs when the file allows."""
+        from trainer.storage.records import (
+            CalibrationReview,
+            ExamAttempt,
+            LessonDone,
+            QualityReviewAttempt,
+            RolePlayRun,
+        )
+        from trainer.storage.summary import light_file_model, summarize, summary_of_light
+
+        parsed = self._read_fast(light_file_model())
+        if parsed is not None:
+            return summary_of_light(person_id, parsed)
+        found = self._all_of(
+            LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt
+        )
+        return summarize(
+            person_id,
+            found[LessonDone.table],
+            found[ExamAttempt.table],
+            found[RolePlayRun.table],
+            found[CalibrationReview.table],
+            found[QualityReviewAttempt.table],
+        )
+
+    def _read_fast(self, model: type[BaseModel]) -> Any:
+        """The file read with `model` in one pass, or None when that fails or finds none of
+        its tables (then the careful reading decides what the file holds)."""
+        from pydantic import ValidationError
+
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            if backup_path(self.path).exists():
+                return None  # lost, not new: the careful reading says so
+            if self.when_missing is not None:
+                self.when_missing()  # raises when the file should have been there
+            return model()  # never written: nothing yet
+        except OSError:
+            return None
+        try:
+            parsed = model.model_validate_json(raw)
+        except ValidationError:
+            return None
+        if not any(getattr(parsed, name) for name in model.model_fields):
+            return None  # `{}` is damage, a file of other tables is not: the careful way knows
+        return parsed
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """The table's records as stored, unvalidated: for a quick look that needs no model
@@ -261,6 +330,18 @@ class RecordFile(RecordWriter):
     def delete(self, model: type[Record], record_id: str) -> bool:
         with self._database(write=True) as database:
             return bool(database.table(model.table).remove(where("id") == record_id))
+
+
+@functools.cache
+def _file_model(models: tuple[type[Record], ...]) -> type[BaseModel]:
+    """A record file holding `models`' tables and skipping the rest."""
+    from pydantic import ConfigDict, Field, create_model
+
+    fields: dict[str, Any] = {
+        model.table: (dict[str, model], Field(default_factory=dict))  # type: ignore[valid-type]
+        for model in models
+    }
+    return create_model("RecordFileOf", __config__=ConfigDict(extra="ignore"), **fields)
 
 
 class Batch:
@@ -363,6 +444,13 @@ class DataStore:
         """Several people's records of `models` (validated, keyed by person then table): each
         person's file is read once."""
         return {person_id: self.person_file(person_id).all_of(*models) for person_id in person_ids}
+
+    def summaries_of(self, person_ids: list[str]) -> dict[str, PersonSummary]:
+        """Several people's summaries (`storage.summary`), each file read once and only in
+        the fields the summary needs."""
+        return {
+            person_id: self.person_file(person_id).summary(person_id) for person_id in person_ids
+        }
 
     def person_ids_with_records(self) -> set[str]:
         """Every id with a record file (ids that must never be handed out again)."""
