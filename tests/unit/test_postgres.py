@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -184,3 +185,50 @@ def test_an_upgrade_fills_the_new_columns_from_the_records_already_stored(
         assert context.store.summaries_of(["ann"]) == {"ann": ANN_SUMMARY}
     finally:
         context.store.close()  # type: ignore[attr-defined]
+
+
+def test_a_change_is_made_on_what_another_host_wrote_last(
+    database_url: str, tmp_path: Path
+) -> None:
+    """`update` changes a row it wrote last without reading it again, but never over a write
+    of another host: two stores on one database (two hosts) take turns on one sitting, and
+    each change lands on top of the other's; a change refused on what this host last saw is
+    decided again on what the database holds."""
+    from trainer.storage.postgres import PostgresStore
+
+    first = PostgresStore(database_url, tmp_path / "a")
+    second = PostgresStore(database_url, tmp_path / "b")
+    try:
+        attempt = ExamAttempt(id="att-1", track="frontline", seed=1, question_ids=["b:q1", "b:q2"])
+        first.person_file("ann").insert(attempt)
+
+        def answer(key: str) -> Any:
+            return lambda a: a.model_copy(update={"answers": {**a.answers, key: 1}})
+
+        first.person_file("ann").update(ExamAttempt, "att-1", answer("b:q1"))  # remembered
+        second.person_file("ann").update(ExamAttempt, "att-1", answer("b:q2"))
+        first.person_file("ann").update(
+            ExamAttempt, "att-1", lambda a: a.model_copy(update={"position": 1})
+        )
+        stored = second.person_file("ann").get(ExamAttempt, "att-1")
+        assert stored is not None
+        assert (stored.answers, stored.position) == ({"b:q1": 1, "b:q2": 1}, 1)
+
+        # the second host submits; the first last saw it open, and a change that refuses an
+        # open sitting must see it submitted, not refuse on the first host's memory
+        second.person_file("ann").update(
+            ExamAttempt, "att-1", lambda a: a.model_copy(update={"score": 50.0})
+        )
+
+        def only_when_scored(a: ExamAttempt) -> ExamAttempt:
+            if a.score is None:
+                raise ValueError("not scored yet")
+            return a.model_copy(update={"flagged": ["b:q1"]})
+
+        changed = first.person_file("ann").update(ExamAttempt, "att-1", only_when_scored)
+        assert changed is not None and changed.score == 50.0
+        stored = second.person_file("ann").get(ExamAttempt, "att-1")
+        assert stored is not None and stored.flagged == ["b:q1"] and stored.score == 50.0
+    finally:
+        first.close()
+        second.close()

@@ -397,17 +397,17 @@ class Mentoring:
         mentor_id = mentor_id or actor.id
         if mentor_id != actor.id:
             require_role(actor, "trainer")
-        rows = []
         with collector_paused():
             roster = RosterRecords.read(self.store)
-            for mentee_id, mentorships in roster._mentorships.items():
-                latest = mentorships[-1]  # a mentee handed to a new mentor leaves the old
-                if mentor_id not in ("*", latest.mentor):
-                    continue
-                person = roster.by_id.get(mentee_id)
-                if person is not None:
-                    records = PersonRecords.read(self.store, person.id)
-                    rows.append(self.row_of(person, records, roster, moment))
+            mentees = [
+                person
+                for mentee_id, mentorships in roster._mentorships.items()
+                # a mentee handed to a new mentor leaves the old
+                if mentor_id in ("*", mentorships[-1].mentor)
+                and (person := roster.by_id.get(mentee_id)) is not None
+            ]
+            everyone = PersonRecords.read_many(self.store, [person.id for person in mentees])
+            rows = [self.row_of(person, everyone[person.id], roster, moment) for person in mentees]
         return sorted(rows, key=lambda row: (not row.attention, row.name))
 
     def row(self, actor: Person, mentee_id: str, at: dt.datetime | None = None) -> MenteeRow:
