@@ -82,6 +82,31 @@ def test_sixteen_writers_lose_nothing(context: TrainerContext) -> None:
     assert {f"e{key}" for key in expected} <= events
 
 
+def _answer(settings: dict[str, Any], barrier: Barrier, number: int, results: Any) -> None:
+    context = _context(settings)
+    learner = context.accounts.person("li-na")
+    attempt = context.exams.attempts(learner, learner.id, "frontline")[0]
+    key = attempt.question_ids[number]
+    barrier.wait()
+    for value in range(5):  # each answer changed a few times, the last one stands
+        context.exams.answer(learner, attempt.id, key, value, at=MOMENT)
+    results.append(key)
+
+
+def test_sixteen_sessions_answering_one_sitting_lose_no_answer(context: TrainerContext) -> None:
+    """Every session changes the same sitting: each change must land on top of the others'
+    (on PostgreSQL a write over a row another session changed since it was read is refused
+    and made again on the new row)."""
+    organisation_with_learner(context)
+    learner = context.accounts.person("li-na")
+    attempt = context.exams.start(learner, "frontline", at=MOMENT, seed=1)
+    assert len(attempt.question_ids) >= PROCESSES
+    keys = _run_all(_answer, _settings(context))
+    stored = context.exams.attempts(learner, learner.id, "frontline")[0]
+    assert sorted(keys) == sorted(attempt.question_ids[:PROCESSES])
+    assert stored.answers == dict.fromkeys(attempt.question_ids[:PROCESSES], 4)
+
+
 def _start_exam(settings: dict[str, Any], barrier: Barrier, number: int, results: Any) -> None:
     context = _context(settings)
     learner = context.accounts.person("li-na")
