@@ -29,10 +29,10 @@ from trainer.content.loader import ContentLibrary
 from trainer.content.models import Track
 from trainer.errors import TrainerError
 from trainer.services.access import require_reader
-from trainer.services.exams import Exams
+from trainer.services.exams import Exams, counted_theory_of
 from trainer.services.mentoring import days_left, standing_sign_off
 from trainer.services.notes import Note
-from trainer.services.roleplay.service import RolePlays
+from trainer.services.roleplay.service import RolePlays, scenario_score_of
 from trainer.services.snapshot import RosterRecords
 from trainer.storage.interface import Store
 from trainer.storage.records import Person, now
@@ -143,21 +143,6 @@ class PracticalItem:
     score: float | None
     title: dict[str, str] = field(default_factory=dict)
     """The item's title in each language (`zh`, `en`)."""
-
-
-def counted_theory_of(track: Track, summary: PersonSummary) -> float | None:
-    """The sitting of `track`'s exam that counts toward the assessment: the best, or the last
-    if the track says so; practice sets aside."""
-    figures = summary.exam_on(track.id)
-    if figures is None or track.exam is None:
-        return None
-    return figures.last if track.exam.counted == "last" else figures.best
-
-
-def scenario_score_of(summary: PersonSummary, scenario_id: str) -> float | None:
-    """The best finished exam-mode run of a scenario."""
-    figures = summary.scenario(scenario_id)
-    return figures.best_exam if figures else None
 
 
 def calibration_score_of(summary: PersonSummary, call_id: str) -> float | None:

@@ -22,6 +22,7 @@ from trainer.services.access import require_reader, require_role
 from trainer.services.marking import mark
 from trainer.storage.interface import Store
 from trainer.storage.records import ExamAttempt, Person, new_id, now
+from trainer.storage.summary import PersonSummary
 
 LARGEST_SEED = 2**31 - 1
 """Seeds are drawn from 0 to this; a preview of any other number shows no real paper."""
@@ -212,7 +213,8 @@ class Exams:
     def counted_score(self, actor: Person, person_id: str, track_id: str) -> float | None:
         """The score that counts toward the assessment: best, or last if the track says so."""
         track = self._track(track_id)
-        return counted_score_of(track, self.attempts(actor, person_id, track_id))
+        require_reader(self.store, actor, person_id)
+        return counted_theory_of(track, self.store.summaries_of([person_id])[person_id])
 
     def status(self, actor: Person, track_id: str, at: dt.datetime | None = None) -> ExamStatus:
         moment = at or now()
@@ -445,15 +447,13 @@ class Exams:
         return practice
 
 
-def counted_score_of(track: Track, attempts: list[ExamAttempt]) -> float | None:
-    """The score of `attempts` (someone's, on `track`, oldest first) that counts toward the
-    assessment: the best sitting, or the last if the track says so; practice sets aside."""
-    scored = [a for a in attempts if a.track == track.id and not a.practice and a.score is not None]
-    if not scored or track.exam is None:
+def counted_theory_of(track: Track, summary: PersonSummary) -> float | None:
+    """The sitting of `track`'s exam that counts toward the assessment: the best, or the last
+    if the track says so; practice sets aside."""
+    figures = summary.exam_on(track.id)
+    if figures is None or track.exam is None:
         return None
-    if track.exam.counted == "last":
-        return scored[-1].score
-    return max(a.score for a in scored if a.score is not None)
+    return figures.last if track.exam.counted == "last" else figures.best
 
 
 def _open(attempts: list[ExamAttempt]) -> ExamAttempt | None:

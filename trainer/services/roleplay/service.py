@@ -27,6 +27,7 @@ from trainer.services.roleplay.engine import Context, RolePlay
 from trainer.services.roleplay.scorecard import Scorecard, TurnRecord
 from trainer.storage.interface import Store
 from trainer.storage.records import Person, RolePlayRun, RolePlayTurn, new_id, now
+from trainer.storage.summary import PersonSummary
 
 Mode = Literal["practice", "exam"]
 
@@ -174,14 +175,22 @@ class RolePlays:
         return None
 
     def best_exam_score(self, actor: Person, person_id: str, scenario_id: str) -> float | None:
-        return best_exam_score_of(self.runs(actor, person_id, scenario_id), scenario_id)
+        return scenario_score_of(self._summary(actor, person_id), scenario_id)
 
     def practical_score(self, actor: Person, person_id: str, track: Track) -> float | None:
         """The mean of the best exam-mode run of each of the track's practice scenarios; None
         until every one of them has a finished exam run."""
         if not track.practice.scenarios:
             return None
-        return practical_score_of(track, self.runs(actor, person_id))
+        summary = self._summary(actor, person_id)
+        best = [scenario_score_of(summary, sid) for sid in track.practice.scenarios]
+        if any(score is None for score in best):
+            return None
+        return round(sum(score for score in best if score is not None) / len(best), 1)
+
+    def _summary(self, actor: Person, person_id: str) -> PersonSummary:
+        require_reader(self.store, actor, person_id)
+        return self.store.summaries_of([person_id])[person_id]
 
     @staticmethod
     def scorecard_of(run: RolePlayRun) -> Scorecard | None:
@@ -229,21 +238,7 @@ class RolePlays:
         return LiveRun(self.store, actor.id, record, play, scenario)
 
 
-def best_exam_score_of(runs: list[RolePlayRun], scenario_id: str) -> float | None:
-    """The best finished exam-mode run of `scenario_id` among someone's `runs`."""
-    scores = [
-        run.total
-        for run in runs
-        if run.scenario == scenario_id and run.mode == "exam" and run.total is not None
-    ]
-    return max(scores, default=None)
-
-
-def practical_score_of(track: Track, runs: list[RolePlayRun]) -> float | None:
-    """`RolePlays.practical_score` from someone's runs already read."""
-    if not track.practice.scenarios:
-        return None
-    best = [best_exam_score_of(runs, sid) for sid in track.practice.scenarios]
-    if any(score is None for score in best):
-        return None
-    return round(sum(score for score in best if score is not None) / len(best), 1)
+def scenario_score_of(summary: PersonSummary, scenario_id: str) -> float | None:
+    """The best finished exam-mode run of a scenario."""
+    figures = summary.scenario(scenario_id)
+    return figures.best_exam if figures else None
