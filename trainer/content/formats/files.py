@@ -101,7 +101,9 @@ def _check_workbook_zip(path: Path, data: bytes) -> None:
     checked here bound what reading the parts can unpack."""
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a directory entry asking for a newer zip version than Python
+        # reads (one damaged byte is enough)
         raise ImportFileError("not_xlsx", path=path) from None
     unpacked = sum(part.file_size for part in parts)
     if len(parts) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
