@@ -286,7 +286,7 @@ class Assessments:
 
     def _assess(
         self,
-        records: PersonSummary,
+        summary: PersonSummary,
         roster: RosterRecords,
         track_id: str,
         at: dt.datetime,
@@ -297,9 +297,9 @@ class Assessments:
         track = self.track(track_id)
         spec = track.assessment
         has_theory = track.exam is not None
-        items = self.practical_items_of(records, track)
+        items = self.practical_items_of(summary, track)
         has_practice = bool(items)
-        theory = counted_theory_of(track, records) if has_theory else None
+        theory = counted_theory_of(track, summary) if has_theory else None
         practical = _mean_of_all(items) if has_practice else None
         theory_weight = spec.weights.theory if has_practice else 100.0
         practical_weight = spec.weights.practical if has_theory else 100.0
@@ -309,7 +309,7 @@ class Assessments:
             practical_weight = 0.0
 
         missing: list[Note] = []
-        lessons = self._lessons_criterion(records, track)
+        lessons = self._lessons_criterion(summary, track)
         if lessons.detail is not None:
             missing.append(lessons.detail)
         if has_theory and theory is None:
@@ -364,7 +364,7 @@ class Assessments:
                 )
 
         prerequisites = [
-            self._prerequisite(records, roster, required, at, within | {track.id})
+            self._prerequisite(summary, roster, required, at, within | {track.id})
             for required in track.requires
         ]
         missing.extend(c.detail for c in prerequisites if c.detail is not None)
@@ -389,7 +389,7 @@ class Assessments:
 
         gate: list[GateCondition] = []
         if track.gate == "cleared_for_duty":
-            gate = self._gate(records, roster, track, assessment_passed, at)
+            gate = self._gate(summary, roster, track, assessment_passed, at)
             missing.extend(condition.detail for condition in gate if condition.detail)
         return Result(
             track=track_id,
@@ -413,11 +413,11 @@ class Assessments:
         sign-off itself left out: it is what the mentor is about to give)."""
         track = self.track(track_id)
         require_reader(self.store, actor, person_id)
-        records = self.summary(person_id)
-        result = self.assess_records(records, RosterRecords.read(self.store), track_id, at)
+        summary = self.summary(person_id)
+        result = self.assess_records(summary, RosterRecords.read(self.store), track_id, at)
         gaps = [note for note in result.missing if note.key != "not_signed_off"]
         if track.gate != "cleared_for_duty":  # the gate already names an undone drill
-            undrilled = self._undrilled(records, track)
+            undrilled = self._undrilled(summary, track)
             if undrilled:
                 gaps.append(self._drill_note(undrilled))
         return gaps
@@ -435,16 +435,16 @@ class Assessments:
         case = self.library.quality_review(case_id)
         return case.title.get(lang) if case else case_id
 
-    def _lessons_criterion(self, records: PersonSummary, track: Track) -> Criterion:
+    def _lessons_criterion(self, summary: PersonSummary, track: Track) -> Criterion:
         lessons = self._plan(track).lessons  # unique in a track (content lint)
-        counts = {"done": len(records.lessons_on(track.id) & lessons), "total": len(lessons)}
+        counts = {"done": len(summary.lessons_on(track.id) & lessons), "total": len(lessons)}
         met = counts["done"] == counts["total"]
         detail = None if met else Note(area="assessment", key="lessons_missing", values=counts)
         return Criterion("lessons", met, detail, dict(counts))
 
     def _prerequisite(
         self,
-        records: PersonSummary,
+        summary: PersonSummary,
         roster: RosterRecords,
         required: str,
         at: dt.datetime,
@@ -455,17 +455,17 @@ class Assessments:
         track = self.library.track(required)
         if track is not None:
             titles = {f"track:{lang}": track.title.get(lang) for lang in ("zh", "en")}
-        certified = roster.current_certificate(records.person_id, required, at) is not None
+        certified = roster.current_certificate(summary.person_id, required, at) is not None
         met = certified or (
             track is not None
             and required not in within
-            and self._assess(records, roster, required, at, within).passed
+            and self._assess(summary, roster, required, at, within).passed
         )
         detail = None if met else Note(area="assessment", key="prerequisite_missing", values=titles)
         return Criterion("prerequisite", met, detail, titles)
 
-    def _undrilled(self, records: PersonSummary, track: Track) -> list[str]:
-        drilled = {sid for sid, figures in records.scenarios.items() if figures.drilled}
+    def _undrilled(self, summary: PersonSummary, track: Track) -> list[str]:
+        drilled = {sid for sid, figures in summary.scenarios.items() if figures.drilled}
         return [sid for sid in track.script_drill if sid not in drilled]
 
     def _drill_note(self, undrilled: list[str]) -> Note:
@@ -490,16 +490,16 @@ class Assessments:
 
     def _gate(
         self,
-        records: PersonSummary,
+        summary: PersonSummary,
         roster: RosterRecords,
         track: Track,
         passed: bool,
         at: dt.datetime,
     ) -> list[GateCondition]:
         conditions = [GateCondition("assessment", passed)]
-        person_id = records.person_id
+        person_id = summary.person_id
 
-        undrilled = self._undrilled(records, track)
+        undrilled = self._undrilled(summary, track)
         conditions.append(
             GateCondition(
                 "script_drill",

@@ -434,7 +434,7 @@ class Mentoring:
         best_theory = max((a.score for a in attempts if a.score is not None), default=None)
         exam_runs = [r.total for r in runs if r.mode == "exam" and r.total is not None]
         best_practical = max(exam_runs, default=None)
-        last_activity = records.last_activity
+        last_activity = records.summary.last_activity
         signed_off = bool(
             signed_tracks_of(roster.sign_offs_of(person.id), roster.withdrawals_of(person.id))
         )

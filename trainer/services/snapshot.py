@@ -81,23 +81,6 @@ class PersonRecords:
             self.quality_reviews,
         )
 
-    def attempts_on(self, track_id: str) -> list[ExamAttempt]:
-        return [a for a in self.attempts if a.track == track_id]
-
-    def runs_of(self, scenario_id: str) -> list[RolePlayRun]:
-        return [r for r in self.runs if r.scenario == scenario_id]
-
-    def lessons_on(self, track_id: str) -> set[str]:
-        return {lesson.lesson for lesson in self.lessons if lesson.track == track_id}
-
-    @property
-    def last_activity(self) -> dt.datetime | None:
-        """The latest lesson finished, exam submitted or role-play turn given."""
-        moments = [lesson.done_at for lesson in self.lessons]
-        moments += [a.submitted_at for a in self.attempts if a.submitted_at is not None]
-        moments += [r.turns[-1].at for r in self.runs if r.turns]
-        return max(moments, default=None)
-
 
 @dataclass
 class RosterRecords:

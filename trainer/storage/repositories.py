@@ -276,22 +276,17 @@ class RecordFile(RecordWriter):
             QualityReviewAttempt,
             RolePlayRun,
         )
-        from trainer.storage.summary import light_file_model, summarize, summary_of_light
+        from trainer.storage.summary import SUMMARY_TABLES, light_file_model, summary_of_tables
 
         parsed = self._read_fast(light_file_model())
-        if parsed is not None:
-            return summary_of_light(person_id, parsed)
-        found = self._all_of(
-            LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt
+        found: dict[str, Any] = (
+            {name: getattr(parsed, name).values() for name in SUMMARY_TABLES}
+            if parsed is not None
+            else self._all_of(
+                LessonDone, ExamAttempt, RolePlayRun, CalibrationReview, QualityReviewAttempt
+            )
         )
-        return summarize(
-            person_id,
-            found[LessonDone.table],
-            found[ExamAttempt.table],
-            found[RolePlayRun.table],
-            found[CalibrationReview.table],
-            found[QualityReviewAttempt.table],
-        )
+        return summary_of_tables(person_id, found)
 
     def _read_fast(self, model: type[BaseModel]) -> Any:
         """The file read with `model` in one pass, or None when that fails or finds none of

@@ -10,11 +10,11 @@ content says (which lessons a track has, whether it counts the best sitting or t
 assessment applies the content to it.
 
 `summarize` computes it from records. Each store has its fast way to the same figures: the data
-folder reads only the fields they need from each file (`light_summary_model`: the JSON parser
+folder reads only the fields they need from each file (`light_file_model`: the JSON parser
 skips role-play transcripts and scenario snapshots instead of building them), PostgreSQL
-computes them in one query a table (`PostgresStore.summaries_of`). The tests run the
-assessment on both stores and compare the gradebook with each person's own assessment, so the
-ways cannot drift apart.
+computes them in one query a kind of record (`PostgresStore.summaries_of`). The tests compare
+each store's summary with `summarize` over the same records read whole, on judged and random
+histories (`tests/unit/test_summary.py`), so the ways cannot drift apart.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -248,7 +248,7 @@ def light_file_model() -> type[BaseModel]:
         total: float
 
     class PersonFile(Light):
-        # named as the stored tables (`LessonDone.table`, ...)
+        # named as the stored tables (`SUMMARY_TABLES`)
         lessons_done: dict[str, Lesson] = Field(default_factory=dict)
         exam_attempts: dict[str, Sitting] = Field(default_factory=dict)
         roleplay_runs: dict[str, Run] = Field(default_factory=dict)
@@ -258,13 +258,16 @@ def light_file_model() -> type[BaseModel]:
     return PersonFile
 
 
-def summary_of_light(person_id: str, parsed: Any) -> PersonSummary:
-    """The summary of a person's file as `light_file_model` read it."""
-    return summarize(
-        person_id,
-        parsed.lessons_done.values(),
-        parsed.exam_attempts.values(),
-        parsed.roleplay_runs.values(),
-        parsed.calibration_reviews.values(),
-        parsed.quality_reviews.values(),
-    )
+SUMMARY_TABLES = (
+    "lessons_done",
+    "exam_attempts",
+    "roleplay_runs",
+    "calibration_reviews",
+    "quality_reviews",
+)
+"""The stored tables `summarize` reads, in the order of its arguments."""
+
+
+def summary_of_tables(person_id: str, tables: Mapping[str, Iterable[Any]]) -> PersonSummary:
+    """The summary of a person's records given by table (`LessonDone.table`, ...)."""
+    return summarize(person_id, *(tables[name] for name in SUMMARY_TABLES))
